@@ -1,0 +1,58 @@
+package dev.nodenet.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code ./nodenet SUBCOMMAND [flags]}: the one entry point. Each subcommand parses its own flags and prints its own
+ * {@code --help}; this class only dispatches. Exit codes: 0 success, 1 runtime failure, 2 bad usage.
+ */
+public final class Main {
+
+    /** A subcommand: its name, one line of help, and its entry point returning the process exit code. */
+    interface Command {
+        String summary();
+
+        int run(String[] args) throws Exception;
+    }
+
+    private static Map<String, Command> commands() {
+        Map<String, Command> commands = new LinkedHashMap<>();
+        return commands;
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (Exception e) {
+            System.err.println("nodenet: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, Command> commands = commands();
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            usage(commands, args.length == 0 ? err : out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = commands.get(args[0]);
+        if (command == null) {
+            err.println("nodenet: unknown command \"" + args[0] + "\"");
+            usage(commands, err);
+            return 2;
+        }
+        return command.run(Arrays.copyOfRange(args, 1, args.length));
+    }
+
+    private static void usage(Map<String, Command> commands, PrintStream out) {
+        out.println("Usage: ./nodenet COMMAND [flags]   (./nodenet COMMAND --help lists a command's flags)");
+        out.println();
+        out.println("Commands:");
+        commands.forEach((name, c) -> out.printf("  %-12s %s%n", name, c.summary()));
+    }
+}
