@@ -11,15 +11,18 @@ import java.util.Map;
  */
 public final class Main {
 
-    /** A subcommand: its name, one line of help, and its entry point returning the process exit code. */
-    interface Command {
-        String summary();
-
+    /** A subcommand's entry point, returning the process exit code. */
+    private interface Body {
         int run(String[] args) throws Exception;
     }
 
+    /** A subcommand: one line of help and its entry point. */
+    private record Command(String summary, Body body) {}
+
     private static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
+        commands.put("apiserver", new Command(dev.nodenet.controlplane.ApiServerCommand.SUMMARY,
+                args -> dev.nodenet.controlplane.ApiServerCommand.run(args, System.out, System.err)));
         return commands;
     }
 
@@ -46,7 +49,7 @@ public final class Main {
             usage(commands, err);
             return 2;
         }
-        return command.run(Arrays.copyOfRange(args, 1, args.length));
+        return command.body().run(Arrays.copyOfRange(args, 1, args.length));
     }
 
     private static void usage(Map<String, Command> commands, PrintStream out) {

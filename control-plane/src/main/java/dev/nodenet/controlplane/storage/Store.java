@@ -70,8 +70,12 @@ public interface Store extends AutoCloseable {
     /** A consistent snapshot of a key range. */
     record ListResult(List<Entry> entries, long revision) {}
 
-    /** One write seen by a watch. For {@link Type#DELETED}, {@code value} is the last value before the delete. */
-    record Event(Type type, String key, byte[] value, long createRevision, long revision) {
+    /**
+     * One write seen by a watch. For {@link Type#DELETED}, {@code value} is the last value before the delete.
+     * {@code prevValue} is the value the write replaced (null for CREATED); watchers with label selectors need it to
+     * tell an object that stopped matching from one that never did.
+     */
+    record Event(Type type, String key, byte[] value, byte[] prevValue, long createRevision, long revision) {
         public enum Type { CREATED, UPDATED, DELETED }
     }
 

@@ -1,0 +1,74 @@
+package dev.nodenet.controlplane;
+
+import dev.nodenet.api.cli.Flags;
+import dev.nodenet.controlplane.server.ApiServer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./nodenet apiserver}: flags → {@link ApiServer.Config}, start, log where it listens, run until SIGTERM/SIGINT. */
+public final class ApiServerCommand {
+    private ApiServerCommand() {}
+
+    public static final String SUMMARY = "Kubernetes-compatible API server (HTTPS, embedded durable store) that kubectl drives";
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Flags flags = new Flags("apiserver", SUMMARY + ".\nState (database, certificates, tokens, admin.kubeconfig) lives in --data-dir.");
+        Flags.Flag<String> dataDir = flags.string("data-dir", defaultDataDir().toString(), "Directory for the database, PKI, tokens and admin.kubeconfig; created if missing.");
+        Flags.Flag<String> bind = flags.string("bind-address", "127.0.0.1", "IP address to listen on (0.0.0.0 for all IPv4 interfaces).");
+        Flags.Flag<Integer> port = flags.integer("secure-port", 6443, "HTTPS port (0 picks a free port).");
+        Flags.Flag<Duration> minRequestTimeout = flags.duration("min-request-timeout", Duration.ofMinutes(30),
+                "Watches without timeoutSeconds last between this and twice this.");
+        Flags.Flag<Duration> compaction = flags.duration("compaction-interval", Duration.ofMinutes(5), "How often old revisions are compacted.");
+        Flags.Flag<Integer> retain = flags.integer("compaction-retain-revisions", 10_000, "Recent revisions kept available to watches after compaction.");
+        Flags.Flag<String> sans = flags.string("tls-san", "", "Extra comma-separated DNS names or IPs for the serving certificate.");
+        try {
+            if (!flags.parse(args)) {
+                flags.usage(out);
+                return 0;
+            }
+            if (!flags.positional().isEmpty()) throw new Flags.UsageException("unexpected argument: " + flags.positional().getFirst());
+            if (port.get() < 0 || port.get() > 65535) throw new Flags.UsageException("invalid --secure-port " + port.get() + ": must be 0-65535");
+            if (retain.get() < 1) throw new Flags.UsageException("invalid --compaction-retain-revisions " + retain.get() + ": must be at least 1");
+            if (compaction.get().isZero() || compaction.get().isNegative()) throw new Flags.UsageException("invalid --compaction-interval: must be positive");
+            if (!isIpLiteral(bind.get())) throw new Flags.UsageException("invalid --bind-address \"" + bind.get() + "\": must be an IP address");
+        } catch (Flags.UsageException e) {
+            err.println("nodenet apiserver: " + e.getMessage());
+            return 2;
+        }
+        List<String> extra = sans.get().isBlank() ? List.of() : Arrays.stream(sans.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        ApiServer.Config config = new ApiServer.Config(Path.of(dataDir.get()), bind.get(), port.get(), minRequestTimeout.get(),
+                Duration.ofSeconds(30), compaction.get(), retain.get(), extra);
+        ApiServer server;
+        try {
+            server = ApiServer.start(config);
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("nodenet apiserver: cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "apiserver-shutdown"));
+        err.println("nodenet apiserver: serving on " + server.url() + " (data in " + config.dataDir().toAbsolutePath() + ")");
+        err.println("nodenet apiserver: kubeconfig at " + server.kubeconfig() + "  ->  export KUBECONFIG=" + server.kubeconfig());
+        stopped.await();
+        return 0;
+    }
+
+    private static boolean isIpLiteral(String s) {
+        return s.matches("\\d{1,3}(\\.\\d{1,3}){3}") && Arrays.stream(s.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255)
+                || s.contains(":") && s.matches("[0-9a-fA-F:.]+");
+    }
+
+    /** {@code <repo>/data/apiserver} when run through ./nodenet, else {@code ./nodenet-data/apiserver}. */
+    static Path defaultDataDir() {
+        String home = System.getProperty("nodenet.home");
+        return home != null ? Path.of(home, "data", "apiserver") : Path.of("nodenet-data", "apiserver");
+    }
+}

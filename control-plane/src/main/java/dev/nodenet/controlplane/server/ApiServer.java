@@ -1,0 +1,220 @@
+package dev.nodenet.controlplane.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.nodenet.controlplane.storage.SqliteStore;
+import dev.nodenet.controlplane.storage.Store;
+import dev.nodenet.controlplane.storage.StoreException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The Kubernetes-compatible API server: HTTPS with a generated CA, bearer-token authentication, discovery, OpenAPI v3,
+ * and CRUD + watch over a durable {@link Store}. {@link #start} returns once it accepts connections; {@link #close}
+ * stops it. Each request runs on its own virtual thread.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = System.getLogger("nodenet.apiserver");
+    /** The Kubernetes release whose API (and kubectl) this server is tested with. */
+    public static final String KUBERNETES_VERSION = "v1.33.0";
+
+    /**
+     * Start-up settings.
+     *
+     * @param dataDir                   state: database, PKI, tokens, admin.kubeconfig
+     * @param bindAddress               address to listen on
+     * @param securePort                HTTPS port (0 picks a free one)
+     * @param minRequestTimeout         watches without timeoutSeconds last between this and twice this
+     * @param watchHeartbeat            idle watches get a bookmark or newline this often
+     * @param compactionInterval        how often old revisions are compacted
+     * @param compactionRetainRevisions how many recent revisions stay available to watches
+     * @param extraSans                 more names/IPs for the serving certificate
+     */
+    public record Config(Path dataDir, String bindAddress, int securePort, Duration minRequestTimeout, Duration watchHeartbeat,
+                         Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans) {
+        public static Config defaults(Path dataDir) {
+            return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of());
+        }
+
+        public Config withPort(int port) {
+            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans);
+        }
+
+        public Config withWatchHeartbeat(Duration d) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans);
+        }
+    }
+
+    /** What request handling needs; shared by every request thread (all members thread-safe). */
+    record Context(ObjectMapper mapper, Registry registry, Discovery discovery, Clock clock, Authenticator authenticator,
+                   OpenApi openApi, Patching patching, FieldValidation fieldValidation, ObjectNode version,
+                   Duration minRequestTimeout, Duration watchHeartbeat, Store store) {
+        boolean healthy() {
+            try {
+                store.currentRevision();
+                return true;
+            } catch (StoreException e) {
+                return false;
+            }
+        }
+    }
+
+    private final HttpsServer http;
+    private final ExecutorService executor;
+    private final Store store;
+    private final Path kubeconfig;
+    private final String url;
+
+    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Path kubeconfig, String url) {
+        this.http = http;
+        this.executor = executor;
+        this.store = store;
+        this.kubeconfig = kubeconfig;
+        this.url = url;
+    }
+
+    public static ApiServer start(Config config) throws IOException {
+        Path dir = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir)) throw new IOException("data directory " + dir + " is not writable");
+        Pki pki = Pki.loadOrCreate(dir.resolve("pki"), Pki.defaultServerNames(config.bindAddress(), config.extraSans()));
+        String adminToken = loadOrCreateToken(dir.resolve("admin.token"));
+        ObjectMapper mapper = new ObjectMapper();
+        SqliteStore store = SqliteStore.open(dir);
+        boolean started = false;
+        try {
+            store.startAutoCompaction(config.compactionInterval(), config.compactionRetainRevisions());
+            Clock clock = Clock.systemUTC();
+            Registry registry = new Registry(store, mapper, clock, Strategies.builtIn());
+            Bootstrap.ensureSystemNamespaces(registry);
+
+            HttpsServer http = HttpsServer.create(new InetSocketAddress(config.bindAddress(), config.securePort()), 1024);
+            SSLContext ssl = pki.serverContext();
+            http.setHttpsConfigurator(new HttpsConfigurator(ssl) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = ssl.getDefaultSSLParameters();
+                    p.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
+                    p.setApplicationProtocols(new String[]{"http/1.1"});
+                    params.setSSLParameters(p);
+                }
+            });
+            int port = http.getAddress().getPort();
+            String host = advertisedHost(config.bindAddress());
+            String url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            ObjectNode version = mapper.createObjectNode();
+            version.put("major", "1").put("minor", "33").put("gitVersion", KUBERNETES_VERSION).put("gitCommit", "nodenet")
+                    .put("gitTreeState", "clean").put("buildDate", "2026-01-01T00:00:00Z").put("goVersion", "java" + Runtime.version().feature())
+                    .put("compiler", "javac").put("platform", "linux/amd64");
+            Context ctx = new Context(mapper, registry, new Discovery(ResourceType.ALL, host + ":" + port), clock,
+                    new Authenticator(Map.of(adminToken, "admin")), new OpenApi(ResourceType.ALL), new Patching(mapper),
+                    new FieldValidation(mapper), version, config.minRequestTimeout(), config.watchHeartbeat(), store);
+            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            http.setExecutor(executor);
+            http.createContext("/", new ApiHandler(ctx));
+            http.start();
+            Path kubeconfig = dir.resolve("admin.kubeconfig");
+            writeKubeconfig(kubeconfig, url, pki.caPem(), adminToken);
+            started = true;
+            return new ApiServer(http, executor, store, kubeconfig, url);
+        } finally {
+            if (!started) store.close();
+        }
+    }
+
+    private static String advertisedHost(String bindAddress) {
+        return switch (bindAddress) {
+            case "0.0.0.0", "" -> "127.0.0.1";
+            case "::" -> "::1";
+            default -> bindAddress;
+        };
+    }
+
+    private static String loadOrCreateToken(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!t.isEmpty()) return t;
+        }
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        writeSecret(file, token + "\n");
+        return token;
+    }
+
+    private static void writeSecret(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void writeKubeconfig(Path file, String url, byte[] caPem, String token) throws IOException {
+        String ca = Base64.getEncoder().encodeToString(caPem);
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: nodenet
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                users:
+                - name: admin
+                  user:
+                    token: %s
+                contexts:
+                - name: nodenet
+                  context:
+                    cluster: nodenet
+                    user: admin
+                    namespace: default
+                current-context: nodenet
+                preferences: {}
+                """.formatted(url, ca, token);
+        writeSecret(file, yaml);
+    }
+
+    public String url() { return url; }
+
+    public int port() { return http.getAddress().getPort(); }
+
+    public Path kubeconfig() { return kubeconfig; }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow();
+        store.close();
+        LOG.log(Level.INFO, "API server stopped");
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}
