@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.nodenet.controlplane.patch.PatchType;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -120,17 +121,22 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void openApi(Request req, List<String> s) throws IOException {
+        if (s.size() == 2 && s.get(1).equals("v2")) {
+            // kubectl 1.27/1.28 fetch the protobuf v2 document before every validated write and give up without one;
+            // an empty document tells them there is nothing to validate client-side (we validate server-side).
+            sendBytes(req.exchange, 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", new byte[0]);
+            return;
+        }
         if (s.size() < 2 || !s.get(1).equals("v3")) throw ApiException.pathNotFound(req.path);
         if (s.size() == 2) {
-            sendJson(req.exchange, 200, ctx.openApi().root());
+            sendBytes(req.exchange, 200, "application/json", ctx.openApi().root());
             return;
         }
         String gv = String.join("/", s.subList(2, s.size()));
-        JsonNode doc = ctx.openApi().document(gv);
-        if (doc == null) throw ApiException.pathNotFound(req.path);
+        byte[] doc = ctx.openApi().document(gv).orElseThrow(() -> ApiException.pathNotFound(req.path));
         req.exchange.getResponseHeaders().set("Cache-Control", req.param("hash") != null ? "public, immutable" : "no-cache, private");
-        req.exchange.getResponseHeaders().set("Etag", "\"" + ctx.openApi().hash(gv) + "\"");
-        sendJson(req.exchange, 200, doc);
+        req.exchange.getResponseHeaders().set("Etag", "\"" + ctx.openApi().hash(gv).orElse("") + "\"");
+        sendBytes(req.exchange, 200, "application/json", doc);
     }
 
     private void requireAuth(Request req) {
@@ -256,22 +262,23 @@ final class ApiHandler implements HttpHandler {
 
     private ObjectNode patch(Request req, ResourceType type, String namespace, String name, Registry.Part part) throws IOException {
         String ct = req.contentType();
-        Patching.Kind kind = switch (ct) {
-            case "application/json-patch+json" -> Patching.Kind.JSON;
-            case "application/merge-patch+json" -> Patching.Kind.MERGE;
-            case "application/strategic-merge-patch+json" -> Patching.Kind.STRATEGIC;
-            case "application/apply-patch+yaml", "application/apply-patch+cbor" -> throw ApiException.unsupportedMediaType(
+        if (ct.startsWith("application/apply-patch")) {
+            throw ApiException.unsupportedMediaType(
                     "server-side apply is not supported by this server yet; use client-side kubectl apply (--server-side=false)");
-            default -> throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: "
-                    + "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
-        };
+        }
+        PatchType kind = PatchType.fromContentType(ct).orElseThrow(() -> ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: "
+                    + "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"));
+        FieldValidation.Directive directive = FieldValidation.directive(req.param("fieldValidation"));
         byte[] body = req.body();
-        boolean strict = "Strict".equals(req.param("fieldValidation"));
-        return registry.patch(type, namespace, name, current -> {
+        List<String> warnings = new java.util.ArrayList<>();
+        ObjectNode result = registry.patch(type, namespace, name, current -> {
             ObjectNode patched = ctx.patching().apply(kind, type, current, body);
-            ctx.fieldValidation().check(type, patched, null, strict);
+            warnings.clear();
+            warnings.addAll(ctx.fieldValidation().checkPatched(type, patched, directive));
             return patched;
         }, part, req.dryRun());
+        addWarnings(req, warnings);
+        return result;
     }
 
     private Registry.Preconditions deleteOptions(Request req) throws IOException {
@@ -333,14 +340,15 @@ final class ApiHandler implements HttpHandler {
 
     private ObjectNode decodeBody(Request req, ResourceType type) throws IOException {
         String ct = req.contentType();
+        FieldValidation.Directive directive = FieldValidation.directive(req.param("fieldValidation"));
         byte[] body = req.body();
         if (body.length == 0) throw ApiException.badRequest("the request body is empty; expected a " + type.kind() + " object");
         boolean yaml = ct.equals("application/yaml");
         if (!ct.isEmpty() && !ct.equals("application/json") && !yaml && !ct.equals("*/*")) {
             throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
         }
-        boolean strict = "Strict".equals(req.param("fieldValidation"));
-        ObjectNode obj = ctx.fieldValidation().parse(body, yaml, strict);
+        FieldValidation.Decoded decoded = ctx.fieldValidation().decode(type, body, yaml, directive);
+        ObjectNode obj = decoded.object();
         String apiVersion = Registry.text(obj, "apiVersion");
         String kind = Registry.text(obj, "kind");
         if (kind != null && !kind.isEmpty() && !kind.equals(type.kind())) {
@@ -349,8 +357,12 @@ final class ApiHandler implements HttpHandler {
         if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
             throw ApiException.badRequest("the API version in the data (" + apiVersion + ") does not match the expected API version (" + type.apiVersion() + ")");
         }
-        ctx.fieldValidation().check(type, obj, body, strict);
+        addWarnings(req, decoded.warnings());
         return obj;
+    }
+
+    private static void addWarnings(Request req, List<String> warnings) {
+        for (String w : warnings) req.exchange.getResponseHeaders().add("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
 
     private static void checkNamespace(ResourceType type, String namespace, ObjectNode obj) {
@@ -362,14 +374,18 @@ final class ApiHandler implements HttpHandler {
     }
 
     void sendJson(HttpExchange ex, int code, JsonNode body) throws IOException {
-        byte[] bytes = mapper.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        sendBytes(ex, code, "application/json", mapper.writeValueAsBytes(body));
+    }
+
+    private static void sendBytes(HttpExchange ex, int code, String contentType, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", ex.getResponseHeaders().getFirst("Cache-Control") == null ? "no-cache, private" : ex.getResponseHeaders().getFirst("Cache-Control"));
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.sendResponseHeaders(code, -1);
             return;
         }
-        ex.sendResponseHeaders(code, bytes.length);
+        ex.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length == 0) return;
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }

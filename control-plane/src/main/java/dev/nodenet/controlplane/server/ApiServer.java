@@ -132,8 +132,8 @@ public final class ApiServer implements AutoCloseable {
                     .put("gitTreeState", "clean").put("buildDate", "2026-01-01T00:00:00Z").put("goVersion", "java" + Runtime.version().feature())
                     .put("compiler", "javac").put("platform", "linux/amd64");
             Context ctx = new Context(mapper, registry, new Discovery(ResourceType.ALL, host + ":" + port), clock,
-                    new Authenticator(Map.of(adminToken, "admin")), new OpenApi(ResourceType.ALL), new Patching(mapper),
-                    new FieldValidation(mapper), version, config.minRequestTimeout(), config.watchHeartbeat(), store);
+                    new Authenticator(Map.of(adminToken, "admin")), new OpenApi(ResourceType.ALL), new Patching(),
+                    new FieldValidation(), version, config.minRequestTimeout(), config.watchHeartbeat(), store);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
             http.createContext("/", new ApiHandler(ctx));
