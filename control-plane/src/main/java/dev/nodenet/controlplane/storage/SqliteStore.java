@@ -125,10 +125,11 @@ public final class SqliteStore implements Store {
     private static final String SQL_BACKLOG =
             "SELECT id, name, created, deleted, create_revision, value FROM kv NOT INDEXED"
             + " WHERE id > ? AND id <= ? AND name >= ? AND (? IS NULL OR name < ?) ORDER BY id LIMIT ?";
-    // Superseded rows (a newer row of the same key exists) and delete rows; the newest row of a live key stays.
-    private static final String SQL_COMPACT =
-            "DELETE FROM kv WHERE id > ? AND id <= ? AND (deleted = 1"
-            + " OR EXISTS (SELECT 1 FROM kv AS newer WHERE newer.name = kv.name AND newer.id > kv.id))";
+    // Compacting the range (lo, hi]: first every row superseded by a write in the range (the prev_revision rows, all
+    // older), then the delete rows of the range. Must run in this order: the delete rows point at their prev rows.
+    private static final String SQL_COMPACT_SUPERSEDED =
+            "DELETE FROM kv WHERE id IN (SELECT prev_revision FROM kv WHERE id > ? AND id <= ? AND prev_revision > 0)";
+    private static final String SQL_COMPACT_DELETES = "DELETE FROM kv WHERE id > ? AND id <= ? AND deleted = 1";
 
     private final Path dbFile;
     private final FileChannel lockChannel;
@@ -152,6 +153,11 @@ public final class SqliteStore implements Store {
 
     private final EventRing ring;
     private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
+    /**
+     * Bumped (then the dispatcher unparked) for wake-ups other than a new {@link #head}. The dispatcher parks only if
+     * neither changed: a park permit alone is not enough, as a listener that parks itself (a latch, a queue) eats it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong wakeups = new java.util.concurrent.atomic.AtomicLong();
     private final Thread dispatcher;
     private ScheduledExecutorService autoCompactor; // guarded by this
 
@@ -383,7 +389,7 @@ public final class SqliteStore implements Store {
             long seq = readLong(writer, SQL_SEQ);
             if (seq > head) {
                 head = seq;
-                LockSupport.unpark(dispatcher);
+                wake();
             }
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot re-read revision of " + dbFile, e);
@@ -393,8 +399,9 @@ public final class SqliteStore implements Store {
     // ---------------------------------------------------------------------------------------------------- compaction
 
     /**
-     * Removes rows at or below {@code revision} that are superseded by a newer row of the same key, and delete rows;
-     * the newest row of every live key stays. Runs in batches of {@value #COMPACT_BATCH} revisions, each its own
+     * Removes the rows superseded by a write at or below {@code revision} and the delete rows at or below it. As in
+     * etcd and kine, the state as of {@code revision} stays: the newest row of every live key is kept, and a row
+     * superseded only by a later write goes at the compaction that covers that write. Runs in batches of {@value #COMPACT_BATCH} revisions, each its own
      * transaction under the write lock, so writes interleave. A revision at or below {@link #compactedRevision()} is
      * a no-op; one above {@link #currentRevision()} is rejected.
      */
@@ -414,10 +421,12 @@ public final class SqliteStore implements Store {
                     writer.c.setAutoCommit(false);
                     boolean ok = false;
                     try {
-                        PreparedStatement del = writer.ps(SQL_COMPACT);
-                        del.setLong(1, from);
-                        del.setLong(2, to);
-                        del.executeUpdate();
+                        for (String sql : List.of(SQL_COMPACT_SUPERSEDED, SQL_COMPACT_DELETES)) {
+                            PreparedStatement del = writer.ps(sql);
+                            del.setLong(1, from);
+                            del.setLong(2, to);
+                            del.executeUpdate();
+                        }
                         PreparedStatement meta = writer.ps(SQL_SET_COMPACTED);
                         meta.setLong(1, to);
                         meta.executeUpdate();
@@ -481,7 +490,7 @@ public final class SqliteStore implements Store {
             if (afterRevision < c) throw new StoreException.Compacted(afterRevision, c);
             WatchImpl w = new WatchImpl(prefix, prefixEnd(prefix), afterRevision, listener);
             watches.add(w);
-            LockSupport.unpark(dispatcher);
+            wake();
             return w;
         } finally {
             exit();
@@ -494,6 +503,7 @@ public final class SqliteStore implements Store {
     private void dispatchLoop() {
         try {
             while (!closed.get()) {
+                long seen = wakeups.get();
                 long h = head;
                 boolean more = false;
                 for (WatchImpl w : watches) {
@@ -503,7 +513,9 @@ public final class SqliteStore implements Store {
                         w.terminate(e);
                     }
                 }
-                if (!more && !closed.get()) LockSupport.park(this);
+                if (!more) {
+                    while (head == h && wakeups.get() == seen && !closed.get()) LockSupport.park(this);
+                }
             }
         } finally {
             StoreException closedCause = new StoreException.Unavailable("store " + dbFile + " closed", null);
@@ -663,7 +675,7 @@ public final class SqliteStore implements Store {
         synchronized (this) {
             if (autoCompactor != null) autoCompactor.shutdownNow();
         }
-        LockSupport.unpark(dispatcher);
+        wake();
         if (Thread.currentThread() != dispatcher) {
             boolean interrupted = false;
             while (true) {
@@ -693,6 +705,11 @@ public final class SqliteStore implements Store {
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    private void wake() {
+        wakeups.incrementAndGet();
+        LockSupport.unpark(dispatcher);
     }
 
     private void checkOpen() {
