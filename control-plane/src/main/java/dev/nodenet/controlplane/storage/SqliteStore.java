@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +51,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *       {@link #list} runs in one read transaction, so its entries and revision are one snapshot.</li>
  *   <li>Watch listeners are all called on one store-owned dispatcher thread ({@code sqlite-store-watch}), one event at
  *       a time, in revision order. They must not block: a slow listener delays every watch. Live events come from an
- *       in-memory ring of recent writes; a watch that is behind the ring (replay from an old revision, or it fell
- *       behind) reads the log table on the dispatcher's own connection. A listener that throws gets
+ *       in-memory ring of recent writes and are fanned out through an index of caught-up watches by prefix (no
+ *       per-watch polling); a watch that is behind the ring (replay from an old revision, or it fell behind) reads
+ *       the log table in batches on the dispatcher's own connection until it catches up. A listener that throws gets
  *       {@link Store.WatchListener#onClose} with the exception and only its watch ends. {@link Store.Watch#close()}
  *       waits for an in-flight {@code onEvent} of that watch (unless called from the listener itself), so no event is
  *       delivered after it returns. Event values are shared between watchers and must not be modified.</li>
@@ -152,7 +155,19 @@ public final class SqliteStore implements Store {
     private volatile long compacted;
 
     private final EventRing ring;
-    private final CopyOnWriteArrayList<WatchImpl> watches = new CopyOnWriteArrayList<>();
+    /** Every open watch (for close and metrics); the dispatcher learns of changes through {@link #added}/{@link #removed}. */
+    private final Set<WatchImpl> watches = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<WatchImpl> added = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<WatchImpl> removed = new ConcurrentLinkedQueue<>();
+
+    // Dispatcher-thread state. Caught-up ("live") watches have all seen exactly the events up to cursor and are
+    // indexed by prefix, so one event costs a few hash lookups (one per distinct prefix length) plus one call per
+    // matching watch, not a check per watch. Other watches ("lagging": replaying, fell behind the ring, or waiting for
+    // a future revision) advance one by one towards cursor and join the live set when they reach it.
+    private long cursor;
+    private final Map<String, List<WatchImpl>> live = new HashMap<>();
+    private int[] liveLengths = new int[0];
+    private final List<WatchImpl> lagging = new ArrayList<>();
     /**
      * Bumped (then the dispatcher unparked) for wake-ups other than a new {@link #head}. The dispatcher parks only if
      * neither changed: a park permit alone is not enough, as a listener that parks itself (a latch, a queue) eats it.
@@ -490,6 +505,7 @@ public final class SqliteStore implements Store {
             if (afterRevision < c) throw new StoreException.Compacted(afterRevision, c);
             WatchImpl w = new WatchImpl(prefix, prefixEnd(prefix), afterRevision, listener);
             watches.add(w);
+            added.add(w);
             wake();
             return w;
         } finally {
@@ -505,15 +521,25 @@ public final class SqliteStore implements Store {
             while (!closed.get()) {
                 long seen = wakeups.get();
                 long h = head;
-                boolean more = false;
-                for (WatchImpl w : watches) {
+                for (WatchImpl w; (w = added.poll()) != null; ) {
+                    if (!w.done.get()) lagging.add(w);
+                }
+                for (WatchImpl w; (w = removed.poll()) != null; ) unregister(w);
+                boolean more = pumpLive(h);
+                long target = cursor;
+                boolean[] lagMore = {false};
+                lagging.removeIf(w -> {
                     try {
-                        more |= w.pump(h);
+                        if (w.pump(target)) lagMore[0] = true;
                     } catch (RuntimeException | Error e) { // a bug or an OOM: end this watch, keep the others
                         w.terminate(e);
                     }
-                }
-                if (!more) {
+                    if (w.done.get()) return true;
+                    if (w.after != target) return false;
+                    promote(w);
+                    return true;
+                });
+                if (!more && !lagMore[0]) {
                     while (head == h && wakeups.get() == seen && !closed.get()) LockSupport.park(this);
                 }
             }
@@ -523,6 +549,68 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /** Delivers events in (cursor, h] to the live watches; true if it stopped early. */
+    private boolean pumpLive(long h) {
+        if (live.isEmpty()) {
+            cursor = h;
+            return false;
+        }
+        long limit = Math.min(h, cursor + MAX_SCAN_PER_TURN);
+        while (cursor < limit) {
+            Event e = ring.get(cursor + 1);
+            if (e == null) { // the live set fell behind the ring: every watch catches up on its own from the table
+                for (List<WatchImpl> ws : live.values()) {
+                    for (WatchImpl w : ws) {
+                        w.live = false;
+                        w.after = cursor;
+                        lagging.add(w);
+                    }
+                }
+                live.clear();
+                liveLengths = new int[0];
+                cursor = h;
+                return true;
+            }
+            String key = e.key();
+            for (int len : liveLengths) {
+                if (len > key.length()) break;
+                List<WatchImpl> ws = live.get(len == key.length() ? key : key.substring(0, len));
+                if (ws != null) {
+                    for (int i = 0, n = ws.size(); i < n; i++) ws.get(i).deliver(e); // a failed one queues its removal
+                }
+            }
+            cursor = e.revision();
+        }
+        return cursor < h;
+    }
+
+    private void promote(WatchImpl w) {
+        w.live = true;
+        List<WatchImpl> ws = live.get(w.prefix);
+        if (ws == null) {
+            live.put(w.prefix, ws = new ArrayList<>());
+            recomputeLengths();
+        }
+        ws.add(w);
+    }
+
+    private void unregister(WatchImpl w) {
+        if (!w.live) {
+            lagging.remove(w);
+            return;
+        }
+        w.live = false;
+        List<WatchImpl> ws = live.get(w.prefix);
+        if (ws != null && ws.remove(w) && ws.isEmpty()) {
+            live.remove(w.prefix);
+            recomputeLengths();
+        }
+    }
+
+    private void recomputeLengths() {
+        liveLengths = live.keySet().stream().mapToInt(String::length).distinct().sorted().toArray();
+    }
+
     private final class WatchImpl implements Watch {
         final String prefix;
         final String end;
@@ -530,8 +618,10 @@ public final class SqliteStore implements Store {
         final AtomicBoolean done = new AtomicBoolean();
         /** Held while calling the listener, so that {@link #close()} can wait for an in-flight event. */
         final ReentrantLock delivering = new ReentrantLock();
-        /** Revision of the last event handled; only the dispatcher thread touches it. */
+        /** Revision of the last event handled while lagging; only the dispatcher thread touches it. */
         long after;
+        /** In the dispatcher's live index (then {@link #after} is stale: the position is the cursor). Dispatcher only. */
+        boolean live;
 
         WatchImpl(String prefix, String end, long after, WatchListener listener) {
             this.prefix = prefix;
@@ -627,6 +717,8 @@ public final class SqliteStore implements Store {
         void terminate(Throwable cause) {
             if (!done.compareAndSet(false, true)) return;
             watches.remove(this);
+            removed.add(this);
+            wake();
             try {
                 listener.onClose(cause);
             } catch (RuntimeException | Error t) {
@@ -638,6 +730,8 @@ public final class SqliteStore implements Store {
         public void close() {
             if (!done.compareAndSet(false, true)) return;
             watches.remove(this);
+            removed.add(this);
+            wake();
             if (Thread.currentThread() != dispatcher) {
                 delivering.lock(); // wait for an in-flight onEvent
                 delivering.unlock();

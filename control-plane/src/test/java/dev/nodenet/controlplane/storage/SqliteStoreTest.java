@@ -331,6 +331,39 @@ class SqliteStoreTest {
     }
 
     @Test
+    void liveFanOutMatchesPrefixesExactly() {
+        List<String> prefixes = List.of("", "/", "/a", "/a/", "/a/b", "/b/", "/a/b", "zzz");
+        List<Recorder> rs = new ArrayList<>();
+        List<Store.Watch> ws = new ArrayList<>();
+        for (String p : prefixes) {
+            Recorder r = new Recorder();
+            rs.add(r);
+            ws.add(store.watch(p, 0, r));
+        }
+        List<String> keys = List.of("/a", "/a/", "/a/b", "/a/bc", "/ab", "/b/x", "x", "/a/b/c", "/b");
+        for (String k : keys) store.create(k, b(k));
+        for (int i = 0; i < prefixes.size(); i++) {
+            String p = prefixes.get(i);
+            List<String> want = keys.stream().filter(k -> k.startsWith(p)).toList();
+            rs.get(i).awaitSize(want.size());
+            assertEquals(want, rs.get(i).events.stream().map(Event::key).toList(), "prefix '" + p + "'");
+        }
+        // Closing some watches (one of two on the same prefix, and the only one on "/") keeps the rest exact.
+        ws.get(1).close();
+        ws.get(4).close();
+        store.create("/a/b/d", b("x"));
+        store.create("/c", b("y"));
+        Recorder all = rs.get(0);
+        all.awaitSize(keys.size() + 2);
+        Recorder second = rs.get(6);
+        second.awaitSize(4);
+        assertEquals("/a/b/d", second.events.getLast().key());
+        assertEquals(keys.stream().filter(k -> k.startsWith("/")).count(), rs.get(1).events.size(), "closed: nothing new");
+        assertEquals(3, rs.get(4).events.size(), "closed: nothing new");
+        assertEquals(6, store.watchCount());
+    }
+
+    @Test
     void watchBehindTheRingReadsTheTableWithoutGaps() throws Exception {
         store.close();
         store = SqliteStore.open(dir, SqliteStore.Durability.SURVIVE_PROCESS_CRASH, 16);
