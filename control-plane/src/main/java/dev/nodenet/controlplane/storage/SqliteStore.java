@@ -96,6 +96,8 @@ public final class SqliteStore implements Store {
     private static final int BACKLOG_BATCH = 512;
     private static final int MAX_SCAN_PER_TURN = 4096;
     private static final long COMPACT_BATCH = 1000;
+    private static final long CHECKPOINT_MILLIS = 100;
+    private static final int BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS kv (
@@ -141,6 +143,9 @@ public final class SqliteStore implements Store {
     private final BlockingQueue<Conn> readers;
     private final List<Conn> allReaders;
     private final Conn dispatcherConn;
+    private final Conn checkpointConn;
+    private final ScheduledThreadPoolExecutor checkpointer;
+    private long checkpointed = -1; // checkpointer thread only
 
     /** Serialises writes and compaction batches on {@link #writer}. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -167,6 +172,7 @@ public final class SqliteStore implements Store {
     private long cursor;
     private final Map<String, List<WatchImpl>> live = new HashMap<>();
     private int[] liveLengths = new int[0];
+    private final Map<Integer, Integer> liveLengthCounts = new HashMap<>();
     private final List<WatchImpl> lagging = new ArrayList<>();
     /**
      * Bumped (then the dispatcher unparked) for wake-ups other than a new {@link #head}. The dispatcher parks only if
@@ -220,6 +226,9 @@ public final class SqliteStore implements Store {
                     }
                 }
                 st.execute("PRAGMA synchronous = " + durability.pragma);
+                // Checkpoints (copying the WAL into the main file, with an fsync) run on the checkpointer thread, off
+                // the write path; this larger automatic threshold is only the backstop that bounds the WAL.
+                st.execute("PRAGMA wal_autocheckpoint = " + BACKSTOP_CHECKPOINT_PAGES);
                 for (String ddl : SCHEMA.split(";")) {
                     if (!ddl.isBlank()) st.executeUpdate(ddl);
                 }
@@ -238,6 +247,13 @@ public final class SqliteStore implements Store {
                 rs.add(r);
             }
             this.dispatcherConn = rs.removeLast();
+            Conn cp = Conn.open(dbFile);
+            opened.add(cp);
+            try (Statement st = cp.c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 10000");
+                st.execute("PRAGMA synchronous = " + durability.pragma); // the checkpoint's fsyncs follow this setting
+            }
+            this.checkpointConn = cp;
             this.allReaders = List.copyOf(rs);
             this.readers = new ArrayBlockingQueue<>(READERS, false, rs);
         } catch (IOException | SQLException | RuntimeException e) {
@@ -255,6 +271,28 @@ public final class SqliteStore implements Store {
         this.fileLock = lock;
         this.dispatcher = Thread.ofPlatform().name("sqlite-store-watch").daemon(true).unstarted(this::dispatchLoop);
         this.dispatcher.start();
+        this.checkpointer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("sqlite-store-checkpoint").daemon(true).factory());
+        this.checkpointer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.checkpointer.scheduleWithFixedDelay(this::checkpoint, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A passive checkpoint when there were writes: never waits for readers or the writer. */
+    private void checkpoint() {
+        long h = head;
+        if (h == checkpointed) return;
+        try {
+            enter();
+        } catch (StoreException.Unavailable e) {
+            return;
+        }
+        try (ResultSet rs = checkpointConn.ps("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
+            while (rs.next()) { /* busy, log pages, checkpointed pages */ }
+            checkpointed = h;
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "checkpoint of " + dbFile + " failed", e);
+        } finally {
+            exit();
+        }
     }
 
     /** The database file. */
@@ -567,6 +605,7 @@ public final class SqliteStore implements Store {
                     }
                 }
                 live.clear();
+                liveLengthCounts.clear();
                 liveLengths = new int[0];
                 cursor = h;
                 return true;
@@ -589,7 +628,7 @@ public final class SqliteStore implements Store {
         List<WatchImpl> ws = live.get(w.prefix);
         if (ws == null) {
             live.put(w.prefix, ws = new ArrayList<>());
-            recomputeLengths();
+            if (liveLengthCounts.merge(w.prefix.length(), 1, Integer::sum) == 1) recomputeLengths();
         }
         ws.add(w);
     }
@@ -603,12 +642,15 @@ public final class SqliteStore implements Store {
         List<WatchImpl> ws = live.get(w.prefix);
         if (ws != null && ws.remove(w) && ws.isEmpty()) {
             live.remove(w.prefix);
-            recomputeLengths();
+            if (liveLengthCounts.merge(w.prefix.length(), -1, Integer::sum) == 0) {
+                liveLengthCounts.remove(w.prefix.length());
+                recomputeLengths();
+            }
         }
     }
 
     private void recomputeLengths() {
-        liveLengths = live.keySet().stream().mapToInt(String::length).distinct().sorted().toArray();
+        liveLengths = liveLengthCounts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     private final class WatchImpl implements Watch {
@@ -769,6 +811,7 @@ public final class SqliteStore implements Store {
         synchronized (this) {
             if (autoCompactor != null) autoCompactor.shutdownNow();
         }
+        checkpointer.shutdownNow();
         wake();
         if (Thread.currentThread() != dispatcher) {
             boolean interrupted = false;
@@ -790,6 +833,7 @@ public final class SqliteStore implements Store {
             writer.close();
             for (Conn c : allReaders) c.close();
             dispatcherConn.close();
+            checkpointConn.close(); // the last connection to close checkpoints the WAL into the file and removes it
             try {
                 fileLock.release();
                 lockChannel.close();

@@ -21,6 +21,7 @@ public final class SqliteStoreBenchmark {
         try {
             writes(base.resolve("normal"), SqliteStore.Durability.SURVIVE_PROCESS_CRASH, 10_000);
             writes(base.resolve("full"), SqliteStore.Durability.SURVIVE_POWER_LOSS, 2_000);
+            fanOut(base.resolve("fanout-none"), 0, false); // baseline: the writer alone at the same rate
             fanOut(base.resolve("fanout-all"), 1000, true);
             fanOut(base.resolve("fanout-own"), 1000, false);
         } finally {
@@ -82,9 +83,9 @@ public final class SqliteStoreBenchmark {
                 long due = start + (long) i * 1_000_000_000L / ratePerSec;
                 for (long now; (now = System.nanoTime()) < due; ) java.util.concurrent.locks.LockSupport.parkNanos(due - now);
                 sentAt[i].set(System.nanoTime());
-                store.create("/registry/ns" + (i % watchers) + "/obj" + i, new byte[256]);
+                store.create("/registry/ns" + (i % Math.max(1, watchers)) + "/obj" + i, new byte[256]);
             }
-            long expected = allMatch ? (long) writes * watchers : writes;
+            long expected = watchers == 0 ? 0 : allMatch ? (long) writes * watchers : writes;
             while (delivered.sum() < expected) Thread.sleep(1);
             long elapsed = System.nanoTime() - start;
             long cpu = cpuNanos() - cpu0;
