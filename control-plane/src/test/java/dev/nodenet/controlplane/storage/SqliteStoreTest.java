@@ -1,0 +1,653 @@
+package dev.nodenet.controlplane.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nodenet.controlplane.storage.Store.Entry;
+import dev.nodenet.controlplane.storage.Store.Event;
+import dev.nodenet.controlplane.storage.Store.Event.Type;
+import dev.nodenet.controlplane.storage.Store.ListResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(120)
+class SqliteStoreTest {
+
+    @TempDir Path dir;
+    SqliteStore store;
+
+    @BeforeEach
+    void open() {
+        store = SqliteStore.open(dir);
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) store.close();
+    }
+
+    static byte[] b(String s) { return s.getBytes(UTF_8); }
+
+    static String s(byte[] b) { return new String(b, UTF_8); }
+
+    // ------------------------------------------------------------------------------------------------ CRUD
+
+    @Test
+    void createGetUpdateDelete() {
+        assertEquals(0, store.currentRevision());
+        assertEquals(Optional.empty(), store.get("/a"));
+
+        Entry c = store.create("/a", b("v1"));
+        assertEquals("/a", c.key());
+        assertEquals(1, c.createRevision());
+        assertEquals(1, c.modRevision());
+        assertEquals("v1", s(c.value()));
+        assertEquals(1, store.currentRevision());
+
+        Entry g = store.get("/a").orElseThrow();
+        assertEquals("v1", s(g.value()));
+        assertEquals(1, g.modRevision());
+
+        Entry u = store.update("/a", b("v2"), 1);
+        assertEquals(1, u.createRevision());
+        assertEquals(2, u.modRevision());
+        assertEquals("v2", s(store.get("/a").orElseThrow().value()));
+
+        Entry u2 = store.update("/a", b("v3"), 0); // unconditional
+        assertEquals(3, u2.modRevision());
+
+        Entry d = store.delete("/a", 3);
+        assertEquals("v3", s(d.value()), "delete returns the last value");
+        assertEquals(4, d.modRevision(), "delete returns the revision of the deletion");
+        assertEquals(1, d.createRevision());
+        assertEquals(Optional.empty(), store.get("/a"));
+        assertEquals(4, store.currentRevision());
+
+        Entry again = store.create("/a", b("new"));
+        assertEquals(5, again.createRevision(), "a re-created key has a new create revision");
+        assertEquals(5, again.modRevision());
+    }
+
+    @Test
+    void valuesAreCopied() {
+        byte[] v = b("orig");
+        Entry e = store.create("/k", v);
+        v[0] = 'X';
+        e.value()[1] = 'Y';
+        assertEquals("orig", s(store.get("/k").orElseThrow().value()));
+    }
+
+    @Test
+    void preconditionFailuresThrowAndConsumeNoRevision() {
+        store.create("/a", b("1"));
+        store.update("/a", b("2"), 0);
+
+        var exists = assertThrows(StoreException.AlreadyExists.class, () -> store.create("/a", b("x")));
+        assertEquals("/a", exists.key());
+
+        var nf = assertThrows(StoreException.NotFound.class, () -> store.update("/missing", b("x"), 0));
+        assertEquals("/missing", nf.key());
+        assertThrows(StoreException.NotFound.class, () -> store.delete("/missing", 0));
+
+        var conflict = assertThrows(StoreException.Conflict.class, () -> store.update("/a", b("x"), 1));
+        assertEquals(2, conflict.actualModRevision());
+        assertEquals("/a", conflict.key());
+        var delConflict = assertThrows(StoreException.Conflict.class, () -> store.delete("/a", 7));
+        assertEquals(2, delConflict.actualModRevision());
+
+        assertEquals(2, store.currentRevision(), "failed writes take no revision");
+        assertEquals("2", s(store.get("/a").orElseThrow().value()));
+
+        store.delete("/a", 2);
+        assertThrows(StoreException.NotFound.class, () -> store.update("/a", b("x"), 0), "update after delete");
+        assertThrows(StoreException.NotFound.class, () -> store.delete("/a", 0), "delete after delete");
+        assertEquals(4, store.create("/a", b("x")).modRevision(), "revisions stay gap-free after failures");
+
+        assertThrows(IllegalArgumentException.class, () -> store.create("", b("x")));
+        assertThrows(IllegalArgumentException.class, () -> store.update("/a", b("x"), -1));
+        assertThrows(NullPointerException.class, () -> store.create("/n", null));
+    }
+
+    // ------------------------------------------------------------------------------------------------ list
+
+    @Test
+    void listIsSortedPrefixBoundedAndSkipsDeleted() {
+        store.create("/r/svc/b", b("b"));
+        store.create("/r/svc/a", b("a"));
+        store.create("/r/svc0", b("not under /r/svc/"));
+        store.create("/r/svd/x", b("other"));
+        store.create("/r/svc/c", b("c"));
+        store.update("/r/svc/a", b("a2"), 0);
+        store.delete("/r/svc/c", 0);
+
+        ListResult l = store.list("/r/svc/");
+        assertEquals(List.of("/r/svc/a", "/r/svc/b"), l.entries().stream().map(Entry::key).toList());
+        assertEquals("a2", s(l.entries().get(0).value()));
+        assertEquals(6, l.entries().get(0).modRevision());
+        assertEquals(2, l.entries().get(0).createRevision());
+        assertEquals(7, l.revision());
+
+        assertEquals(List.of("/r/svc/a", "/r/svc/b", "/r/svc0", "/r/svd/x"),
+                store.list("").entries().stream().map(Entry::key).toList(), "empty prefix lists every live key");
+        assertTrue(store.list("/zzz").entries().isEmpty());
+        assertEquals(7, store.list("/zzz").revision());
+    }
+
+    @Test
+    void listRevisionIsOneSnapshotWithItsEntries() throws Exception {
+        // Key i is created at revision i+1 and never changed, so a list at revision r must hold exactly r entries.
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 3000 && !stop.get(); i++) store.create(String.format("/k/%06d", i), b("v"));
+        });
+        int checks = 0;
+        while (!writer.isDone()) {
+            ListResult l = store.list("/k/");
+            assertEquals(l.revision(), l.entries().size(), "entries and revision from one snapshot");
+            checks++;
+        }
+        writer.get();
+        assertTrue(checks > 0);
+        assertEquals(3000, store.list("/k/").entries().size());
+    }
+
+    @Test
+    void prefixEndIsTheNextCodePoint() {
+        assertEquals("/b", SqliteStore.prefixEnd("/a"));
+        assertNull(SqliteStore.prefixEnd(""));
+        assertEquals("/" + new String(Character.toChars(0xE000)), SqliteStore.prefixEnd("/\uD7FF"));
+        assertEquals("0", SqliteStore.prefixEnd("/" + new String(Character.toChars(Character.MAX_CODE_POINT))));
+    }
+
+    // ------------------------------------------------------------------------------------------------ watch
+
+    /** Collects events; completes {@link #closed} on onClose. */
+    static class Recorder implements Store.WatchListener {
+        final List<Event> events = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+
+        @Override public void onEvent(Event event) { events.add(event); }
+
+        @Override public void onClose(Throwable cause) { closed.complete(cause); }
+
+        List<Long> revisions() { return events.stream().map(Event::revision).toList(); }
+
+        void awaitSize(int n) { await(() -> events.size() >= n, "expected " + n + " events, have " + events.size()); }
+    }
+
+    static void await(BooleanSupplier cond, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out: " + what);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void watchReplaysFromAPastRevisionThenGoesLive() {
+        store.create("/w/a", b("a1"));      // 1
+        store.create("/x/other", b("o"));   // 2
+        store.update("/w/a", b("a2"), 0);   // 3
+        store.create("/w/b", b("b1"));      // 4
+
+        Recorder r = new Recorder();
+        try (Store.Watch w = store.watch("/w/", 1, r)) {
+            r.awaitSize(2);
+            store.delete("/w/a", 0);         // 5
+            store.create("/x/other2", b("")); // 6
+            store.update("/w/b", b("b2"), 4); // 7
+            r.awaitSize(4);
+
+            List<Event> want = List.of(
+                    new Event(Type.UPDATED, "/w/a", b("a2"), 1, 3),
+                    new Event(Type.CREATED, "/w/b", b("b1"), 4, 4),
+                    new Event(Type.DELETED, "/w/a", b("a2"), 1, 5),
+                    new Event(Type.UPDATED, "/w/b", b("b2"), 4, 7));
+            assertEvents(want, r.events);
+        }
+    }
+
+    @Test
+    void watchFromListRevisionSeesExactlyTheFollowingWrites() {
+        store.create("/p/a", b("1"));
+        ListResult l = store.list("/p/");
+        Recorder r = new Recorder();
+        store.create("/p/b", b("2"));
+        try (Store.Watch w = store.watch("/p/", l.revision(), r)) {
+            store.create("/p/c", b("3"));
+            r.awaitSize(2);
+            assertEquals(List.of(2L, 3L), r.revisions());
+        }
+    }
+
+    static void assertEvents(List<Event> want, List<Event> got) {
+        assertEquals(want.size(), got.size(), "event count: " + got);
+        for (int i = 0; i < want.size(); i++) {
+            Event w = want.get(i), g = got.get(i);
+            assertEquals(w.type(), g.type(), "type of event " + i);
+            assertEquals(w.key(), g.key(), "key of event " + i);
+            assertArrayEquals(w.value(), g.value(), "value of event " + i);
+            assertEquals(w.createRevision(), g.createRevision(), "createRevision of event " + i);
+            assertEquals(w.revision(), g.revision(), "revision of event " + i);
+        }
+    }
+
+    @Test
+    void concurrentWritersEveryWatcherSeesEveryRevisionOnceInOrder() throws Exception {
+        int threads = 8, perThread = 500, total = threads * perThread;
+        List<Recorder> all = new ArrayList<>();
+        List<Store.Watch> handles = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Recorder r = new Recorder();
+            all.add(r);
+            handles.add(store.watch("/c/", 0, r));
+        }
+        List<Recorder> perPrefix = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Recorder r = new Recorder();
+            perPrefix.add(r);
+            handles.add(store.watch("/c/t" + t + "/", 0, r));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            fs.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    String key = "/c/t" + tt + "/" + (i % 50);
+                    if (store.get(key).isEmpty()) store.create(key, b(tt + ":" + i));
+                    else store.update(key, b(tt + ":" + i), 0);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        // A watch started mid-stream from revision 0 races its table replay against live writes.
+        Thread.sleep(20);
+        Recorder late = new Recorder();
+        all.add(late);
+        handles.add(store.watch("/c/", 0, late));
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        assertEquals(total, store.currentRevision());
+
+        List<Long> every = new ArrayList<>();
+        for (long rev = 1; rev <= total; rev++) every.add(rev);
+        for (Recorder r : all) {
+            r.awaitSize(total);
+            Thread.sleep(10);
+            assertEquals(every, r.revisions());
+        }
+        int sum = 0;
+        for (int t = 0; t < threads; t++) {
+            Recorder r = perPrefix.get(t);
+            r.awaitSize(perThread);
+            String prefix = "/c/t" + t + "/";
+            assertTrue(r.events.stream().allMatch(e -> e.key().startsWith(prefix)));
+            List<Long> revs = r.revisions();
+            for (int i = 1; i < revs.size(); i++) assertTrue(revs.get(i) > revs.get(i - 1));
+            // Each thread's own values arrive in its write order.
+            for (int i = 0; i < perThread; i++) assertEquals(t + ":" + i, s(r.events.get(i).value()));
+            sum += revs.size();
+        }
+        assertEquals(total, sum);
+        for (Store.Watch h : handles) h.close();
+        assertEquals(0, store.watchCount());
+    }
+
+    @Test
+    void liveFanOutMatchesPrefixesExactly() {
+        List<String> prefixes = List.of("", "/", "/a", "/a/", "/a/b", "/b/", "/a/b", "zzz");
+        List<Recorder> rs = new ArrayList<>();
+        List<Store.Watch> ws = new ArrayList<>();
+        for (String p : prefixes) {
+            Recorder r = new Recorder();
+            rs.add(r);
+            ws.add(store.watch(p, 0, r));
+        }
+        List<String> keys = List.of("/a", "/a/", "/a/b", "/a/bc", "/ab", "/b/x", "x", "/a/b/c", "/b");
+        for (String k : keys) store.create(k, b(k));
+        for (int i = 0; i < prefixes.size(); i++) {
+            String p = prefixes.get(i);
+            List<String> want = keys.stream().filter(k -> k.startsWith(p)).toList();
+            rs.get(i).awaitSize(want.size());
+            assertEquals(want, rs.get(i).events.stream().map(Event::key).toList(), "prefix '" + p + "'");
+        }
+        // Closing some watches (one of two on the same prefix, and the only one on "/") keeps the rest exact.
+        ws.get(1).close();
+        ws.get(4).close();
+        store.create("/a/b/d", b("x"));
+        store.create("/c", b("y"));
+        Recorder all = rs.get(0);
+        all.awaitSize(keys.size() + 2);
+        Recorder second = rs.get(6);
+        second.awaitSize(4);
+        assertEquals("/a/b/d", second.events.getLast().key());
+        assertEquals(keys.stream().filter(k -> k.startsWith("/")).count(), rs.get(1).events.size(), "closed: nothing new");
+        assertEquals(3, rs.get(4).events.size(), "closed: nothing new");
+        assertEquals(6, store.watchCount());
+    }
+
+    @Test
+    void watchBehindTheRingReadsTheTableWithoutGaps() throws Exception {
+        store.close();
+        store = SqliteStore.open(dir, SqliteStore.Durability.SURVIVE_PROCESS_CRASH, 16);
+        for (int i = 0; i < 100; i++) store.create("/old/" + i, b("v" + i)); // far beyond a 16-slot ring
+        // A slow listener falls behind a writer that overwrites the ring many times over.
+        CountDownLatch slow = new CountDownLatch(1);
+        Recorder r = new Recorder() {
+            @Override public void onEvent(Event event) {
+                super.onEvent(event);
+                if (event.revision() == 50) {
+                    try {
+                        slow.await();
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                }
+            }
+        };
+        try (Store.Watch w = store.watch("/", 0, r)) {
+            r.awaitSize(50);
+            for (int i = 0; i < 1000; i++) store.update("/old/" + (i % 100), b("u" + i), 0);
+            slow.countDown();
+            r.awaitSize(1100);
+            List<Long> every = new ArrayList<>();
+            for (long rev = 1; rev <= 1100; rev++) every.add(rev);
+            assertEquals(every, r.revisions());
+            assertEquals("u999", s(r.events.getLast().value()));
+            assertEquals(Type.UPDATED, r.events.getLast().type());
+        }
+    }
+
+    @Test
+    void listenerThatThrowsIsClosedAndOthersContinue() {
+        Recorder good = new Recorder();
+        RuntimeException boom = new RuntimeException("boom");
+        Recorder bad = new Recorder() {
+            @Override public void onEvent(Event event) {
+                super.onEvent(event);
+                throw boom;
+            }
+        };
+        store.watch("/", 0, good);
+        store.watch("/", 0, bad);
+        store.create("/a", b("1"));
+        store.create("/b", b("2"));
+        good.awaitSize(2);
+        assertEquals(boom, bad.closed.join());
+        assertEquals(1, bad.events.size(), "no event after the throw");
+        assertFalse(good.closed.isDone());
+        assertEquals(1, store.watchCount());
+    }
+
+    @Test
+    void closedWatchGetsNoMoreEvents() throws Exception {
+        Recorder r = new Recorder();
+        Store.Watch w = store.watch("/", 0, r);
+        store.create("/a", b("1"));
+        r.awaitSize(1);
+        w.close();
+        Recorder witness = new Recorder();
+        store.watch("/", 1, witness);
+        store.create("/b", b("2"));
+        witness.awaitSize(1); // the dispatcher has handled revision 2
+        assertEquals(1, r.events.size());
+        assertFalse(r.closed.isDone(), "Watch.close() does not call onClose");
+    }
+
+    @Test
+    void closeFromInsideTheListenerStopsDelivery() {
+        AtomicInteger seen = new AtomicInteger();
+        Store.Watch[] self = new Store.Watch[1];
+        CountDownLatch registered = new CountDownLatch(1);
+        self[0] = store.watch("/", 0, event -> {
+            try {
+                registered.await();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+            seen.incrementAndGet();
+            self[0].close();
+        });
+        registered.countDown();
+        store.create("/a", b("1"));
+        store.create("/b", b("2"));
+        Recorder witness = new Recorder();
+        store.watch("/", 0, witness);
+        witness.awaitSize(2);
+        await(() -> store.watchCount() == 1, "self-closed watch removed");
+        assertEquals(1, seen.get());
+    }
+
+    @Test
+    void storeCloseEndsWatchesWithUnavailable() {
+        Recorder r = new Recorder();
+        store.watch("/", 0, r);
+        store.close();
+        assertInstanceOf(StoreException.Unavailable.class, r.closed.join());
+    }
+
+    // ------------------------------------------------------------------------------------------------ compaction
+
+    @Test
+    void compactionKeepsLiveKeysAndRejectsOldWatches() throws Exception {
+        store.create("/a", b("a1"));      // 1
+        store.create("/b", b("b1"));      // 2
+        store.update("/a", b("a2"), 0);   // 3
+        store.create("/c", b("c1"));      // 4
+        store.delete("/b", 0);            // 5
+        store.update("/a", b("a3"), 0);   // 6
+        store.create("/d", b("d1"));      // 7
+        assertEquals(7, rowCount());
+
+        store.compact(5);
+        assertEquals(5, store.compactedRevision());
+        // Gone: a@1 (superseded by a@3), b@2 and b@5 (deleted key). Kept: a@3 (the value at revision 5; a@6 is later),
+        // c@4 (newest of a live key), a@6, d@7.
+        assertEquals(List.of(3L, 4L, 6L, 7L), rowIds());
+        assertEquals("a3", s(store.get("/a").orElseThrow().value()));
+        assertEquals(4, store.get("/c").orElseThrow().modRevision());
+        assertEquals(Optional.empty(), store.get("/b"));
+        ListResult l = store.list("/");
+        assertEquals(List.of("/a", "/c", "/d"), l.entries().stream().map(Entry::key).toList());
+        assertEquals(7, l.revision());
+
+        var ex = assertThrows(StoreException.Compacted.class, () -> store.watch("/", 4, new Recorder()));
+        assertEquals(5, ex.compactedRevision());
+        Recorder r = new Recorder();
+        try (Store.Watch w = store.watch("/", 5, r)) { // at the compacted revision: everything after is intact
+            store.update("/c", b("c2"), 4);
+            r.awaitSize(3);
+            assertEquals(List.of(6L, 7L, 8L), r.revisions());
+        }
+
+        store.compact(3); // at or below the compacted revision: no-op
+        assertEquals(5, store.compactedRevision());
+        assertThrows(IllegalArgumentException.class, () -> store.compact(100));
+        store.compact(store.currentRevision());
+        assertEquals(List.of("/a", "/c", "/d"), store.list("/").entries().stream().map(Entry::key).toList());
+        assertEquals(List.of(6L, 7L, 8L), rowIds(), "rows below the earlier compaction go once their successor is compacted");
+    }
+
+    @Test
+    void compactionEndsAWatchThatWasStillReplayingCompactedHistory() throws Exception {
+        store.close();
+        store = SqliteStore.open(dir, SqliteStore.Durability.SURVIVE_PROCESS_CRASH, 16);
+        store.create("/k", b("0"));
+        for (int i = 1; i < 2000; i++) store.update("/k", b(Integer.toString(i)), 0);
+        CountDownLatch hold = new CountDownLatch(1);
+        Recorder r = new Recorder() {
+            @Override public void onEvent(Event event) {
+                super.onEvent(event);
+                try {
+                    hold.await(); // the replay is stuck in its first table batch
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            }
+        };
+        store.watch("/", 0, r);
+        r.awaitSize(1);
+        store.compact(1500); // removes history the watch has not read yet
+        hold.countDown();
+        var cause = assertInstanceOf(StoreException.Compacted.class, r.closed.get(30, TimeUnit.SECONDS));
+        assertEquals(1500, cause.compactedRevision());
+        List<Long> revs = r.revisions();
+        assertFalse(revs.isEmpty());
+        for (int i = 0; i < revs.size(); i++) assertEquals(i + 1, revs.get(i), "no gap before the watch ends");
+        assertTrue(revs.size() < 1500);
+    }
+
+    @Test
+    void compactionSpansManyBatches() throws Exception {
+        for (int i = 0; i < 2500; i++) {
+            if (i == 0) store.create("/hot", b("0"));
+            else store.update("/hot", b(Integer.toString(i)), 0);
+            if (i % 100 == 0) store.create("/cold/" + i, b("c"));
+        }
+        long rev = store.currentRevision();
+        store.compact(rev);
+        assertEquals(rev, store.compactedRevision());
+        assertEquals(26, rowCount(), "newest /hot row plus 25 cold keys");
+        assertEquals("2499", s(store.get("/hot").orElseThrow().value()));
+    }
+
+    @Test
+    void autoCompactionKeepsTheNewestRevisions() {
+        store.create("/k", b("0"));
+        for (int i = 1; i < 300; i++) store.update("/k", b(Integer.toString(i)), 0);
+        store.startAutoCompaction(Duration.ofMillis(20), 50);
+        await(() -> store.compactedRevision() == 250, "auto compaction to 250, at " + store.compactedRevision());
+        assertThrows(StoreException.Compacted.class, () -> store.watch("/", 249, new Recorder()));
+        assertEquals("299", s(store.get("/k").orElseThrow().value()));
+    }
+
+    // ------------------------------------------------------------------------------------------------ restart, lifecycle, errors
+
+    @Test
+    void reopenKeepsDataRevisionsAndCompaction() throws Exception {
+        store.create("/a", b("1"));
+        store.update("/a", b("2"), 0);
+        store.create("/gone", b("x"));
+        store.delete("/gone", 0); // 4: the newest rows belong to a deleted key ...
+        store.compact(4);         // ... so compaction removes them: max(id) is now 2
+        assertEquals(List.of(2L), rowIds());
+        store.close();
+
+        store = SqliteStore.open(dir);
+        assertEquals(4, store.currentRevision(), "revisions stay monotonic after the newest rows were compacted");
+        assertEquals(4, store.compactedRevision());
+        Entry a = store.get("/a").orElseThrow();
+        assertEquals("2", s(a.value()));
+        assertEquals(1, a.createRevision());
+        assertEquals(2, a.modRevision());
+        assertEquals(5, store.create("/b", b("3")).modRevision());
+        assertThrows(StoreException.Compacted.class, () -> store.watch("/", 3, new Recorder()));
+        Recorder r = new Recorder();
+        store.watch("/", 4, r);
+        r.awaitSize(1);
+        assertEquals(List.of(5L), r.revisions());
+    }
+
+    @Test
+    void everyMethodFailsAfterClose() {
+        store.create("/a", b("1"));
+        store.close();
+        store.close(); // idempotent
+        List<Runnable> calls = List.of(
+                () -> store.currentRevision(),
+                () -> store.compactedRevision(),
+                () -> store.get("/a"),
+                () -> store.list("/"),
+                () -> store.create("/b", b("x")),
+                () -> store.update("/a", b("x"), 0),
+                () -> store.delete("/a", 0),
+                () -> store.watch("/", 0, new Recorder()),
+                () -> store.compact(1),
+                () -> store.startAutoCompaction(Duration.ofSeconds(1), 10));
+        for (Runnable c : calls) {
+            var e = assertThrows(StoreException.Unavailable.class, c::run);
+            assertTrue(e.getMessage().contains(dir.resolve("state.db").toString()), e.getMessage());
+        }
+        store = null;
+    }
+
+    @Test
+    void secondOpenOfTheSameDirectoryIsRefused() {
+        var e = assertThrows(StoreException.Unavailable.class, () -> SqliteStore.open(dir));
+        assertTrue(e.getMessage().contains("state.db"), e.getMessage());
+    }
+
+    @Test
+    void corruptFileIsUnavailableNamingTheFile(@TempDir Path other) throws Exception {
+        Path file = other.resolve("state.db");
+        byte[] junk = new byte[8192];
+        for (int i = 0; i < junk.length; i++) junk[i] = (byte) (i * 31 + 7);
+        Files.write(file, junk);
+        var e = assertThrows(StoreException.Unavailable.class, () -> SqliteStore.open(other));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        // The failed open released its lock: fixing the file makes the directory usable.
+        Files.delete(file);
+        SqliteStore.open(other).close();
+    }
+
+    @Test
+    void unusableDirectoryIsUnavailableNamingTheFile(@TempDir Path other) throws Exception {
+        Path notADir = other.resolve("plain-file");
+        Files.writeString(notADir, "x");
+        var e = assertThrows(StoreException.Unavailable.class, () -> SqliteStore.open(notADir));
+        assertTrue(e.getMessage().contains(notADir.resolve("state.db").toString()), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private long rowCount() throws SQLException {
+        return rowIds().size();
+    }
+
+    /** Row ids of the log table, read through a separate connection (WAL lets it read beside the store). */
+    private List<Long> rowIds() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT id FROM kv ORDER BY id")) {
+            List<Long> ids = new ArrayList<>();
+            while (rs.next()) ids.add(rs.getLong(1));
+            return ids;
+        }
+    }
+}
