@@ -128,7 +128,7 @@ public final class SqliteStore implements Store {
     private static final String SQL_LIST_ALL = LIST_HEAD + LIST_TAIL;
     // The id range is walked through the rowid (NOT INDEXED keeps the planner off the name index, which would need a sort).
     private static final String SQL_BACKLOG =
-            "SELECT id, name, created, deleted, create_revision, value FROM kv NOT INDEXED"
+            "SELECT id, name, created, deleted, create_revision, value, old_value FROM kv NOT INDEXED"
             + " WHERE id > ? AND id <= ? AND name >= ? AND (? IS NULL OR name < ?) ORDER BY id LIMIT ?";
     // Compacting the range (lo, hi]: first every row superseded by a write in the range (the prev_revision rows, all
     // older), then the delete rows of the range. Must run in this order: the delete rows point at their prev rows.
@@ -420,7 +420,7 @@ public final class SqliteStore implements Store {
                 ins.setBytes(7, newValue);
                 ins.setBytes(8, live ? curValue : null);
                 ins.executeUpdate(); // autocommit: this statement is the transaction; it is durable (see Durability) when it returns
-                event = new Event(type, key, newValue, createRev, rev);
+                event = new Event(type, key, newValue, type == Event.Type.CREATED ? null : curValue, createRev, rev);
                 ring.put(event);
                 head = rev;
             } catch (SQLException e) {
@@ -736,7 +736,7 @@ public final class SqliteStore implements Store {
                 while (rs.next()) {
                     Event.Type type = rs.getInt(3) != 0 ? Event.Type.CREATED
                             : rs.getInt(4) != 0 ? Event.Type.DELETED : Event.Type.UPDATED;
-                    out.add(new Event(type, rs.getString(2), bytes(rs, 6), rs.getLong(5), rs.getLong(1)));
+                    out.add(new Event(type, rs.getString(2), bytes(rs, 6), type == Event.Type.DELETED ? bytes(rs, 6) : bytes(rs, 7), rs.getLong(5), rs.getLong(1)));
                 }
             }
         }

@@ -232,10 +232,10 @@ class SqliteStoreTest {
             r.awaitSize(4);
 
             List<Event> want = List.of(
-                    new Event(Type.UPDATED, "/w/a", b("a2"), 1, 3),
-                    new Event(Type.CREATED, "/w/b", b("b1"), 4, 4),
-                    new Event(Type.DELETED, "/w/a", b("a2"), 1, 5),
-                    new Event(Type.UPDATED, "/w/b", b("b2"), 4, 7));
+                    new Event(Type.UPDATED, "/w/a", b("a2"), b("a1"), 1, 3),
+                    new Event(Type.CREATED, "/w/b", b("b1"), null, 4, 4),
+                    new Event(Type.DELETED, "/w/a", b("a2"), b("a2"), 1, 5),
+                    new Event(Type.UPDATED, "/w/b", b("b2"), b("b1"), 4, 7));
             assertEvents(want, r.events);
         }
     }
@@ -260,6 +260,7 @@ class SqliteStoreTest {
             assertEquals(w.type(), g.type(), "type of event " + i);
             assertEquals(w.key(), g.key(), "key of event " + i);
             assertArrayEquals(w.value(), g.value(), "value of event " + i);
+            assertArrayEquals(w.prevValue(), g.prevValue(), "prevValue of event " + i);
             assertEquals(w.createRevision(), g.createRevision(), "createRevision of event " + i);
             assertEquals(w.revision(), g.revision(), "revision of event " + i);
         }
