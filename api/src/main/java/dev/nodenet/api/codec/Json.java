@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The shared JSON codec: nulls omitted on output, unknown fields never fail decoding (the records keep them),
+ * The shared JSON codec: null properties omitted on output (null values inside maps kept), unknown fields never fail decoding (the records keep them),
  * decimals read as BigDecimal so numbers in unmodelled fields survive a round trip unchanged.
  * <p>Thread-safe: the mapper is configured once and never changed; do not reconfigure {@link #mapper()}.
  */
@@ -28,7 +28,7 @@ public final class Json {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .serializationInclusion(JsonInclude.Include.NON_NULL);
+                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS));
     }
 
     public static ObjectMapper mapper() {

@@ -37,15 +37,18 @@ public final class Yaml {
     }
 
     /**
-     * Every document of a manifest as a tree, in order; empty documents (a bare {@code ---}, comments only) are skipped.
+     * Every document of a manifest as an object tree, in order; empty documents (a bare {@code ---}, comments only) are
+     * skipped, a document that is not a mapping is an error.
      * Decode each with {@link Json#convert(Object, Class)} once its {@code kind} is known.
      */
     public static List<JsonNode> readAll(String yaml) {
         List<JsonNode> docs = new ArrayList<>();
         try (MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(yaml)) {
-            while (it.hasNextValue()) {
+            for (int n = 1; it.hasNextValue(); n++) {
                 JsonNode doc = it.nextValue();
-                if (doc != null && !doc.isNull() && !doc.isMissingNode()) docs.add(doc);
+                if (doc == null || doc.isNull() || doc.isMissingNode() || doc.isTextual() && doc.asText().isEmpty()) continue;
+                if (!doc.isObject()) throw new IllegalArgumentException("bad YAML manifest: document " + n + " is not a mapping");
+                docs.add(doc);
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("bad YAML manifest: " + Json.message(e), e);
