@@ -74,13 +74,13 @@ public final class KubeConfig {
      */
     public static KubeConfig load(Path path, String context) {
         String where = "kubeconfig " + path;
+        byte[] text = readFile(path, where);
         JsonNode root;
         try {
-            root = Yaml.mapper().readTree(Files.readString(path));
+            root = Yaml.mapper().readTree(text);
         } catch (IOException e) {
-            throw new KubeConfigException(where + ": cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new KubeConfigException(where + ": not valid YAML or JSON: " + e.getMessage(), e);
+            throw new KubeConfigException(where + ": not valid YAML or JSON: "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
         }
         if (root == null || !root.isObject()) throw new KubeConfigException(where + ": not a kubeconfig (expected a mapping)");
         return new Loader(where, path.toAbsolutePath().getParent()).load(root, context);
@@ -248,7 +248,7 @@ public final class KubeConfig {
             String data = text(node, field + "-data");
             if (data != null && !data.isEmpty()) {
                 try {
-                    return Base64.getMimeDecoder().decode(data);
+                    return Base64.getDecoder().decode(data.replaceAll("\\s", ""));
                 } catch (IllegalArgumentException e) {
                     throw new KubeConfigException(where + ": " + prefix + field + "-data: not valid base64", e);
                 }
