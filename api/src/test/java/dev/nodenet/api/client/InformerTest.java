@@ -249,6 +249,48 @@ class InformerTest {
     }
 
     @Test
+    void neverSpinsOnWatchesThatEndAtOnceOrFail() throws Exception {
+        server.lists.add(list("5", svc("a", "4")));
+        for (int i = 0; i < 100; i++) {
+            server.watches.add(i % 2 == 0 ? stream(CLEAN)
+                    : stream(CLEAN, event(WatchEvent.ERROR, Status.failure(500, "InternalError", "etcd unavailable"))));
+        }
+        start(Duration.ofMillis(50), Duration.ofMillis(400));
+        expectCalls("add a@4");
+        Thread.sleep(1200);
+        List<FakeApiServer.Request> seen = new ArrayList<>(server.requests);
+        List<FakeApiServer.Request> watches = seen.stream().filter(r -> "1".equals(r.q("watch"))).toList();
+        assertTrue(watches.size() >= 3 && watches.size() <= 9, "watches in 1.2 s: " + watches.size());
+        assertTrue(watches.stream().allMatch(r -> r.q("resourceVersion").equals("5")), "always from the list's version");
+        assertEquals(1, seen.size() - watches.size(), "a single list");
+    }
+
+    @Test
+    void aFailingHandlerDoesNotStopTheOthersOrTheInformer() throws Exception {
+        server.lists.add(list("5", svc("a", "4")));
+        server.watches.add(stream(HOLD, event(WatchEvent.ADDED, svc("b", "6"))));
+        KubeClient client = new KubeClient(KubeConfig.of(server.uri()));
+        informer = Informer.builder(client, Resource.SERVICES)
+                .fieldSelector("metadata.name!=ignored")
+                .handler(new Informer.Handler<Service>() {
+                    @Override
+                    public void onAdd(Service s) {
+                        throw new IllegalStateException("handler bug");
+                    }
+                })
+                .handler(new Informer.Handler<Service>() {
+                    @Override
+                    public void onAdd(Service s) {
+                        record("add " + s.name());
+                    }
+                })
+                .build();
+        informer.start();
+        expectCalls("add a", "add b");
+        assertEquals("metadata.name!=ignored", server.nextRequest().q("fieldSelector"));
+    }
+
+    @Test
     void stopEndsTheInformerThreadPromptly() throws Exception {
         server.lists.add(list("5", svc("a", "4")));
         start(Duration.ofMillis(50), Duration.ofMillis(400));
