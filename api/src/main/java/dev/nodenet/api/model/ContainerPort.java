@@ -1,0 +1,30 @@
+package dev.nodenet.api.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * core/v1 ContainerPort.
+ * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ContainerPort(
+        String name,
+        Integer containerPort,
+        String protocol,
+        Integer hostPort,
+        String hostIP,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+    /** Normalises a null {@code extra} to an empty map. */
+    public ContainerPort {
+        extra = Copies.extra(extra);
+    }
+
+    /** Without unmodelled fields. */
+    public ContainerPort(String name, Integer containerPort, String protocol, Integer hostPort, String hostIP) {
+        this(name, containerPort, protocol, hostPort, hostIP, null);
+    }
+}

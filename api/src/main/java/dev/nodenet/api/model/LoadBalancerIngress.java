@@ -1,0 +1,31 @@
+package dev.nodenet.api.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * core/v1 LoadBalancerIngress; ipMode {@code Proxy} means the proxy must not capture this IP.
+ * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LoadBalancerIngress(
+        String ip,
+        String hostname,
+        String ipMode,
+        List<PortStatus> ports,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+    /** Copies collections into unmodifiable ones; null stays null (absent and empty differ on the wire). */
+    public LoadBalancerIngress {
+        ports = Copies.list(ports);
+        extra = Copies.extra(extra);
+    }
+
+    /** Without unmodelled fields. */
+    public LoadBalancerIngress(String ip, String hostname, String ipMode, List<PortStatus> ports) {
+        this(ip, hostname, ipMode, ports, null);
+    }
+}

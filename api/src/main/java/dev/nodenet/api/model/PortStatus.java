@@ -1,0 +1,28 @@
+package dev.nodenet.api.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * core/v1 PortStatus.
+ * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PortStatus(
+        Integer port,
+        String protocol,
+        String error,
+        @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
+
+    /** Normalises a null {@code extra} to an empty map. */
+    public PortStatus {
+        extra = Copies.extra(extra);
+    }
+
+    /** Without unmodelled fields. */
+    public PortStatus(Integer port, String protocol, String error) {
+        this(port, protocol, error, null);
+    }
+}
