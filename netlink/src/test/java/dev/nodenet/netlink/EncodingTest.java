@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Wire-format tests without root. Expected bytes are written out by hand from the kernel UAPI structs
  * (nlmsghdr, ifaddrmsg, rtmsg, ifinfomsg, genlmsghdr, nfgenmsg, nlattr) and the attribute order iproute2 uses for the
- * same command; x86_64 is little-endian.
+ * same command; x86_64 is little-endian. The address, route, hairpin and conntrack vectors were cross-checked against
+ * {@code strace -xx} of iproute2 6.1 / conntrack-tools 1.4.7 sending the command named in each test.
  */
 class EncodingTest {
     private static byte[] hex(String s) {
@@ -115,7 +116,8 @@ class EncodingTest {
 
     @Test
     void genlGetFamilyRequest() {
-        // genl ctrl get name nlctrl: type GENL_ID_CTRL 0x10, genlmsghdr cmd 3 version 2, CTRL_ATTR_FAMILY_NAME.
+        // genl ctrl get name nlctrl: type GENL_ID_CTRL 0x10, genlmsghdr cmd 3, CTRL_ATTR_FAMILY_NAME. The genl CLI sends
+        // version 0, libnl 1; we send CTRL_VERSION 2 — the controller ignores the request's version.
         byte[] expected = hex("""
                 20000000 1000 0500 04000000 00000000
                 03 02 0000
@@ -131,6 +133,7 @@ class EncodingTest {
     void conntrackDeleteByTupleMatchesConntrackTool() {
         // conntrack -D -p udp -s 127.0.0.1 -d 10.96.0.11 --sport 40003 --dport 53:
         // type (CTNETLINK 1 << 8) | DELETE 2, nfgenmsg AF_INET v0 res 0, CTA_TUPLE_ORIG nested, ports big-endian.
+        // conntrack-tools sends this same CTA_TUPLE_ORIG, then also REPLY/STATUS/TIMEOUT/MARK that a delete ignores.
         byte[] expected = hex("""
                 48000000 0201 0500 05000000 00000000
                 02 00 0000
