@@ -22,7 +22,7 @@ public record ConntrackTuple(int protocol, InetAddress source, InetAddress desti
 
     @Override
     public String toString() {
-        return "proto " + protocol + " " + source.getHostAddress() + ":" + sourcePort + " -> "
-                + destination.getHostAddress() + ":" + destinationPort;
+        return "proto " + protocol + " " + IpPrefix.format(source) + ":" + sourcePort + " -> "
+                + IpPrefix.format(destination) + ":" + destinationPort;
     }
 }

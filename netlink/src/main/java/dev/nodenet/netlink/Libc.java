@@ -105,7 +105,7 @@ final class Libc {
     /** struct sockaddr_nl { sa_family_t nl_family; u16 nl_pad; u32 nl_pid; u32 nl_groups; } — 12 bytes. */
     static MemorySegment sockaddrNl(Arena arena, int groups) {
         MemorySegment sa = arena.allocate(12, 4);
-        sa.set(ValueLayouts.U16, 0, (short) AF_NETLINK);
+        sa.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
         sa.set(JAVA_INT, 4, 0);
         sa.set(JAVA_INT, 8, groups);
         return sa;
@@ -269,12 +269,5 @@ final class Libc {
 
     static byte[] toBytes(MemorySegment segment, long lengthBytes) {
         return segment.asSlice(0, lengthBytes).toArray(JAVA_BYTE);
-    }
-
-    /** Value layouts with relaxed alignment for packed kernel structs. */
-    static final class ValueLayouts {
-        static final java.lang.foreign.ValueLayout.OfShort U16 = java.lang.foreign.ValueLayout.JAVA_SHORT;
-
-        private ValueLayouts() {}
     }
 }

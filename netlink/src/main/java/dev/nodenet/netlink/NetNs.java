@@ -58,6 +58,36 @@ public final class NetNs implements AutoCloseable {
         return open(Path.of("/proc/thread-self/ns/net"));
     }
 
+    /**
+     * Creates a new, unnamed network namespace (only {@code lo}, down) that lives as long as this handle (or anything
+     * else holding it, e.g. a process moved into it). A short-lived platform thread calls {@code unshare(CLONE_NEWNET)},
+     * opens its new namespace and ends; no other thread is affected. {@link #path()} is {@code /proc/self/fd/N}.
+     */
+    public static NetNs createAnonymous() {
+        FutureTask<Integer> task = new FutureTask<>(() -> {
+            Libc.unshare(Libc.CLONE_NEWNET, "unshare(CLONE_NEWNET)");
+            // This thread now sits in the new namespace and ends right after: it never runs other work.
+            return Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC, "open new netns");
+        });
+        Thread.ofPlatform().name("netns-unshare").daemon(true).start(task);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    int fd = task.get();
+                    return new NetNs(Path.of("/proc/self/fd/" + fd), fd);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
     /** The raw fd; valid until {@link #close()}. */
     public int fd() {
         int f = fd;

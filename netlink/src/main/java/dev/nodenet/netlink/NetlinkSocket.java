@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>Threading: any platform or virtual thread may call; calls are serialised by the socket's monitor (one exchange at a
  * time — a netlink socket carries one conversation). The monitor is held only for this socket's own kernel round trip.
- * Receive timeout is {@value #DEFAULT_RECEIVE_TIMEOUT_MS} ms by default.
+ * The receive is a blocking native call: on a virtual thread it pins the carrier until the kernel answers (normally
+ * microseconds; at most the receive timeout, {@value #DEFAULT_RECEIVE_TIMEOUT_MS} ms by default).
  */
 public final class NetlinkSocket implements AutoCloseable {
     static final int DUMP_ATTEMPTS = 5;
@@ -119,32 +120,42 @@ public final class NetlinkSocket implements AutoCloseable {
     public synchronized List<NetlinkMessage> dump(NetlinkMessageBuilder message, String what) {
         for (int attempt = 1; ; attempt++) {
             int s = send(message, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, what);
-            List<NetlinkMessage> parts = new ArrayList<>();
-            boolean interrupted = false;
-            boolean done = false;
-            while (!done) {
-                for (NetlinkMessage m : receive(what)) {
-                    if (m.seq() != s || m.portId() != portId && m.portId() != 0) continue;
-                    if ((m.flags() & Netlink.NLM_F_DUMP_INTR) != 0) interrupted = true;
-                    if (m.isError()) {
-                        checkError(m, what);
-                        done = true; // an ACK in place of DONE (some subsystems)
-                        break;
-                    }
-                    if (m.isDone()) {
-                        // Since Linux 4.x NLMSG_DONE carries an int error (negative errno) for failed dumps.
-                        if (m.payload().remaining() >= 4 && m.payload().getInt(0) < 0) {
-                            throw new NetlinkException(what, -m.payload().getInt(0), extAckMessage(m, 4));
-                        }
-                        done = true;
-                        break;
-                    }
-                    parts.add(m);
-                }
-            }
-            if (!interrupted) return parts;
+            List<NetlinkMessage> parts = collectDump(() -> receive(what), s, portId, what);
+            if (parts != null) return parts;
             if (attempt >= DUMP_ATTEMPTS) {
                 throw new NetlinkException(what + " (dump interrupted " + attempt + " times)", Errno.EINTR);
+            }
+        }
+    }
+
+    /** Source of received datagrams, already split into messages. */
+    interface Receiver {
+        List<NetlinkMessage> next();
+    }
+
+    /**
+     * Reads one dump's answer to the end (NLMSG_DONE, or an ACK/error) and returns its parts, or null if any part
+     * carried NLM_F_DUMP_INTR (the caller restarts the dump). Messages of other sequence numbers/ports are skipped.
+     */
+    static List<NetlinkMessage> collectDump(Receiver receiver, int seq, int portId, String what) {
+        List<NetlinkMessage> parts = new ArrayList<>();
+        boolean interrupted = false;
+        while (true) {
+            for (NetlinkMessage m : receiver.next()) {
+                if (m.seq() != seq || m.portId() != portId && m.portId() != 0) continue;
+                if ((m.flags() & Netlink.NLM_F_DUMP_INTR) != 0) interrupted = true;
+                if (m.isError()) {
+                    checkError(m, what); // an ACK in place of DONE (some subsystems)
+                    return interrupted ? null : parts;
+                }
+                if (m.isDone()) {
+                    // Since Linux 4.x NLMSG_DONE carries an int error (negative errno) for failed dumps.
+                    if (m.payload().remaining() >= 4 && m.payload().getInt(0) < 0) {
+                        throw new NetlinkException(what, -m.payload().getInt(0), extAckMessage(m, 4));
+                    }
+                    return interrupted ? null : parts;
+                }
+                parts.add(m);
             }
         }
     }

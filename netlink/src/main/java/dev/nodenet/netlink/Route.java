@@ -78,7 +78,7 @@ public record Route(int family, IpPrefix destination, InetAddress gateway, int o
 
     @Override
     public String toString() {
-        return destinationText() + (gateway == null ? "" : " via " + gateway.getHostAddress())
+        return destinationText() + (gateway == null ? "" : " via " + IpPrefix.format(gateway))
                 + (oifIndex == 0 ? "" : " oif " + oifIndex) + (table == TABLE_MAIN ? "" : " table " + table)
                 + (onLink ? " onlink" : "");
     }

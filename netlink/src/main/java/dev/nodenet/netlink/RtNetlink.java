@@ -277,16 +277,31 @@ public final class RtNetlink implements AutoCloseable {
     // ================================================================================================================
 
     static NetlinkMessageBuilder addressMessage(int type, int flags, int ifIndex, IpPrefix prefix) {
+        return addressMessage(type, flags, ifIndex, prefix, 0);
+    }
+
+    static NetlinkMessageBuilder addressMessage(int type, int flags, int ifIndex, IpPrefix prefix, int ifaFlags) {
         InetAddress a = prefix.address();
         int scope = a.isLoopbackAddress() ? Route.SCOPE_HOST : Route.SCOPE_UNIVERSE;
-        // Like iproute2: IFA_LOCAL and IFA_ADDRESS both carry the address when no peer is given.
-        return new NetlinkMessageBuilder(type, flags).u8(prefix.family()).u8(prefix.prefixLength()).u8(0).u8(scope)
-                .u32(ifIndex).attrAddress(IFA_LOCAL, a).attrAddress(IFA_ADDRESS, a);
+        // Like iproute2: IFA_LOCAL and IFA_ADDRESS both carry the address when no peer is given; flags beyond the
+        // 8-bit ifa_flags field go in IFA_FLAGS.
+        NetlinkMessageBuilder b = new NetlinkMessageBuilder(type, flags).u8(prefix.family()).u8(prefix.prefixLength())
+                .u8(ifaFlags & 0xff).u8(scope).u32(ifIndex).attrAddress(IFA_LOCAL, a).attrAddress(IFA_ADDRESS, a);
+        if ((ifaFlags & ~0xff) != 0) b.attrU32(IFA_FLAGS, ifaFlags);
+        return b;
     }
 
     /** {@code ip addr add PREFIX dev X}; EEXIST if present. */
     public void addAddress(int ifIndex, IpPrefix prefix) {
-        socket.request(addressMessage(RTM_NEWADDR, CREATE, ifIndex, prefix),
+        addAddress(ifIndex, prefix, 0);
+    }
+
+    /**
+     * {@code ip addr add PREFIX dev X} with IFA_F_* flags, e.g. {@link IfAddress#IFA_F_NODAD} for a container's IPv6
+     * address (skip duplicate address detection, as the CNI bridge plugin does unless enabledad).
+     */
+    public void addAddress(int ifIndex, IpPrefix prefix, int ifaFlags) {
+        socket.request(addressMessage(RTM_NEWADDR, CREATE, ifIndex, prefix, ifaFlags),
                 "RTM_NEWADDR " + prefix + " ifindex " + ifIndex);
     }
 
@@ -401,13 +416,13 @@ public final class RtNetlink implements AutoCloseable {
         NetlinkMessageBuilder b = ndmsg(RTM_NEWNEIGH, flags, IpPrefix.familyOf(n.address()), n.ifIndex(), n.state(),
                 n.flags()).attrAddress(NDA_DST, n.address());
         if (n.mac() != null) b.attrBytes(NDA_LLADDR, n.mac().bytes());
-        socket.request(b, what + n.address().getHostAddress() + " ifindex " + n.ifIndex());
+        socket.request(b, what + IpPrefix.format(n.address()) + " ifindex " + n.ifIndex());
     }
 
     /** {@code ip neigh del ADDRESS dev X}; ENOENT if absent. */
     public void deleteNeighbour(int ifIndex, InetAddress address) {
         socket.request(ndmsg(RTM_DELNEIGH, 0, IpPrefix.familyOf(address), ifIndex, 0, 0).attrAddress(NDA_DST, address),
-                "RTM_DELNEIGH " + address.getHostAddress() + " ifindex " + ifIndex);
+                "RTM_DELNEIGH " + IpPrefix.format(address) + " ifindex " + ifIndex);
     }
 
     /** Neighbours of {@code family} (AF_INET/AF_INET6) on all links. */

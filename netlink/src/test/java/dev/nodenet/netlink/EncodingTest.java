@@ -315,4 +315,45 @@ class EncodingTest {
                 Sysctl.pathOf("net/ipv4/conf/eth0.100/rp_filter"));
         assertThrows(IllegalArgumentException.class, () -> Sysctl.pathOf("/etc/passwd"));
     }
+
+    private static NetlinkMessage msg(int type, int flags, int seq, ByteBuffer payload) {
+        return new NetlinkMessage(type, flags, seq, 0, payload.asReadOnlyBuffer().order(ByteOrder.nativeOrder()));
+    }
+
+    private static ByteBuffer intPayload(int value) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, value);
+    }
+
+    @Test
+    void dumpCollectsPartsUntilDoneAndFlagsInterruption() {
+        ByteBuffer empty = ByteBuffer.allocate(0);
+        java.util.Iterator<List<NetlinkMessage>> datagrams = List.of(
+                List.of(msg(16, Netlink.NLM_F_MULTI, 7, empty), msg(16, Netlink.NLM_F_MULTI, 6, empty)), // 6: stale
+                List.of(msg(16, Netlink.NLM_F_MULTI, 7, empty), msg(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, 7,
+                        intPayload(0)))).iterator();
+        assertEquals(2, NetlinkSocket.collectDump(datagrams::next, 7, 0, "dump").size());
+
+        java.util.Iterator<List<NetlinkMessage>> interrupted = List.of(List.of(
+                msg(16, Netlink.NLM_F_MULTI | Netlink.NLM_F_DUMP_INTR, 7, empty),
+                msg(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, 7, intPayload(0)))).iterator();
+        assertNull(NetlinkSocket.collectDump(interrupted::next, 7, 0, "dump"));
+
+        java.util.Iterator<List<NetlinkMessage>> failed = List.of(List.of(
+                msg(Netlink.NLMSG_DONE, Netlink.NLM_F_MULTI, 7, intPayload(-Errno.EPERM)))).iterator();
+        assertEquals("RTM_GETNEIGH dump: EPERM (1) Operation not permitted", assertThrows(NetlinkException.class,
+                () -> NetlinkSocket.collectDump(failed::next, 7, 0, "RTM_GETNEIGH dump")).getMessage());
+    }
+
+    @Test
+    void addressFlagsBeyondEightBitsGoInIfaFlags() {
+        NetlinkMessage small = parseOne(RtNetlink.addressMessage(RtNetlink.RTM_NEWADDR, 0, 3,
+                IpPrefix.parse("fd00::2/64"), IfAddress.IFA_F_NODAD).toBytes(1, 0));
+        assertEquals(IfAddress.IFA_F_NODAD, small.u8(2));
+        assertTrue(!small.attributes(RtNetlink.IFADDRMSG_BYTES).has(RtNetlink.IFA_FLAGS));
+        int noPrefixRoute = 0x200; // IFA_F_NOPREFIXROUTE
+        NetlinkMessage big = parseOne(RtNetlink.addressMessage(RtNetlink.RTM_NEWADDR, 0, 3,
+                IpPrefix.parse("fd00::2/64"), noPrefixRoute | IfAddress.IFA_F_NODAD).toBytes(1, 0));
+        assertEquals(noPrefixRoute | IfAddress.IFA_F_NODAD,
+                big.attributes(RtNetlink.IFADDRMSG_BYTES).u32(RtNetlink.IFA_FLAGS, 0));
+    }
 }

@@ -191,6 +191,7 @@ class RtNetlinkPrivilegedTest {
         int idx = a.rt.linkIndex("addr0");
         a.rt.addAddress(idx, IpPrefix.parse("10.1.2.3/24"));
         a.rt.addAddress(idx, IpPrefix.parse("fd00:10::3/64"));
+        a.rt.addAddress(idx, IpPrefix.parse("fd00:20::3/64"), IfAddress.IFA_F_NODAD);
 
         Map<String, Object> dev = one(a.ipJson("addr", "show", "dev", "addr0"));
         List<Object> infos = list(dev.get("addr_info"));
@@ -203,6 +204,11 @@ class RtNetlinkPrivilegedTest {
         assertTrue(ours.stream().anyMatch(x -> x.prefix().equals(IpPrefix.parse("10.1.2.3/24"))), ours::toString);
         assertTrue(ours.stream().anyMatch(x -> x.prefix().equals(IpPrefix.parse("fd00:10::3/64"))), ours::toString);
         assertEquals(1, a.rt.addresses(Libc.AF_INET, idx).size());
+        IfAddress noDad = ours.stream().filter(x -> x.prefix().equals(IpPrefix.parse("fd00:20::3/64")))
+                .findFirst().orElseThrow();
+        assertEquals(IfAddress.IFA_F_NODAD, noDad.flags() & IfAddress.IFA_F_NODAD);
+        assertTrue(infos.stream().map(RtNetlinkPrivilegedTest::map).anyMatch(
+                i -> "fd00:20::3".equals(i.get("local")) && Boolean.TRUE.equals(i.get("nodad"))), infos::toString);
 
         assertEquals("EEXIST", assertThrows(NetlinkException.class,
                 () -> a.rt.addAddress(idx, IpPrefix.parse("10.1.2.3/24"))).errnoName());
@@ -330,5 +336,18 @@ class RtNetlinkPrivilegedTest {
         assertEquals(1, after.size(), after::toString);
         assertEquals(ip("10.0.0.3"), after.get(0).destination());
         assertNotNull(assertThrows(NetlinkException.class, () -> a.rt.deleteFdb(idx, peer, ip("10.0.0.4"))).errnoName());
+    }
+
+    @Test
+    void anonymousNamespaceLivesAsLongAsItsHandle() {
+        try (NetNs anon = NetNs.createAnonymous(); RtNetlink rt = RtNetlink.open(anon)) {
+            List<Link> links = rt.links();
+            assertEquals(List.of("lo"), links.stream().map(Link::name).toList());
+            rt.createVeth("anon0", "anon0p");
+            assertEquals(3, rt.links().size());
+            // The namespace is distinct from the test's named one.
+            assertTrue(a.rt.findLink("anon0").isEmpty());
+            assertTrue(anon.path().toString().startsWith("/proc/self/fd/"));
+        }
     }
 }
