@@ -97,6 +97,8 @@ class RtNetlinkPrivilegedTest {
         a.rt.createVeth("vpod0", "vpod0p");
         int br = a.rt.linkIndex("cni0");
         int port = a.rt.linkIndex("vpod0");
+        // Hairpin is a bridge-port setting: on a link without a master the kernel refuses it.
+        assertEquals("EOPNOTSUPP", assertThrows(NetlinkException.class, () -> a.rt.setHairpin(port, true)).errnoName());
         a.rt.setMaster(port, br);
         a.rt.setHairpin(port, true);
         a.rt.setPromisc(br, true);
