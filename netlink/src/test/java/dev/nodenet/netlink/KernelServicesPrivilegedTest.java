@@ -131,7 +131,7 @@ class KernelServicesPrivilegedTest {
     }
 
     private List<String> cliUdpEntries() {
-        String out = n.nsExec("conntrack", "-L", "-p", "udp");
+        String out = n.nsExec("conntrack", "-L", "-f", "ipv4", "-p", "udp");
         return out.lines().filter(l -> l.startsWith("udp")).toList();
     }
 
@@ -144,6 +144,14 @@ class KernelServicesPrivilegedTest {
         sendUdp("10.96.0.10", 53, 40001);
         sendUdp("10.96.0.10", 5353, 40002);
         sendUdp("10.96.0.11", 53, 40003);
+        n.nsExec("ip6tables", "-A", "OUTPUT", "-m", "conntrack", "--ctstate", "NEW,ESTABLISHED", "-j", "ACCEPT");
+        n.ip("addr", "add", "fd00:96::a/128", "dev", "lo", "nodad");
+        n.ns.run(() -> {
+            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(IpPrefix.parseAddress("::1"), 40004))) {
+                s.send(new DatagramPacket(new byte[1], 1, new InetSocketAddress(IpPrefix.parseAddress("fd00:96::a"), 53)));
+            }
+            return null;
+        });
         // An established TCP entry to the same destination must survive the UDP cleanup. Sockets made on the
         // namespace's thread stay in that namespace after the thread ends.
         java.net.ServerSocket server = n.ns.call(() -> new java.net.ServerSocket(53, 1,
@@ -161,6 +169,7 @@ class KernelServicesPrivilegedTest {
     private void checkConntrack() {
         List<String> before = cliUdpEntries();
         assertEquals(3, before.size(), before::toString);
+        assertTrue(n.nsExec("conntrack", "-L", "-f", "ipv6", "-p", "udp").contains("dst=fd00:96::a"));
 
         try (Conntrack ct = Conntrack.open(n.ns)) {
             List<ConntrackEntry> entries = ct.dump(Libc.AF_INET);
@@ -188,6 +197,13 @@ class KernelServicesPrivilegedTest {
             assertTrue(gone.getMessage().startsWith("IPCTNL_MSG_CT_DELETE proto 17 127.0.0.1:40003 -> 10.96.0.11:53"),
                     gone.getMessage());
             assertEquals(0, ct.deleteUdpToDestination(IpPrefix.parseAddress("10.96.0.10")));
+
+            // IPv6: the same cleanup for a dual-stack service IP.
+            ConntrackEntry v6 = ct.dump(Libc.AF_INET6).stream().filter(e -> e.original().sourcePort() == 40004)
+                    .findFirst().orElseThrow();
+            assertEquals(IpPrefix.parseAddress("fd00:96::a"), v6.original().destination());
+            assertEquals(1, ct.deleteUdpToDestination(IpPrefix.parseAddress("fd00:96::a")));
+            assertTrue(n.nsExec("conntrack", "-L", "-f", "ipv6", "-p", "udp").lines().noneMatch(l -> l.startsWith("udp")));
         }
     }
 }

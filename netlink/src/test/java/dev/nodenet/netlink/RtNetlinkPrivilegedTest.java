@@ -352,4 +352,55 @@ class RtNetlinkPrivilegedTest {
             assertTrue(anon.path().toString().startsWith("/proc/self/fd/"));
         }
     }
+
+    @Test
+    void ipv6RouteViaLinkLocalGateway() {
+        a.rt.createVeth("r6", "r6p");
+        int idx = a.rt.linkIndex("r6");
+        a.rt.setUp(idx);
+        a.rt.setUp(a.rt.linkIndex("r6p"));
+        a.rt.addRoute(Route.via(IpPrefix.parse("fd00:aa::/64"), ip("fe80::1"), idx).withPriority(100));
+        Map<String, Object> r = route(a, "-6", "fd00:aa::/64", "main");
+        assertEquals("fe80::1", r.get("gateway"));
+        assertEquals(100L, r.get("metric"));
+        Route ours = a.rt.routes(Libc.AF_INET6).stream().filter(x -> x.destination() != null
+                && x.destination().equals(IpPrefix.parse("fd00:aa::/64"))).findFirst().orElseThrow();
+        assertEquals(ip("fe80::1"), ours.gateway());
+        assertEquals(100, ours.priority());
+        a.rt.deleteRoute(ours);
+        assertTrue(a.rt.routes(Libc.AF_INET6).stream().noneMatch(x -> x.destination() != null
+                && x.destination().equals(IpPrefix.parse("fd00:aa::/64"))));
+    }
+
+    @Test
+    void multipartDumpAndConcurrentCallersFromVirtualThreads() throws Exception {
+        a.rt.createVeth("bulk0", "bulk0p");
+        int idx = a.rt.linkIndex("bulk0");
+        a.rt.setUp(idx);
+        a.rt.setUp(a.rt.linkIndex("bulk0p"));
+        int threads = 8;
+        int perThread = 250;
+        List<Thread> started = new java.util.ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t;
+            started.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        a.rt.addRoute(Route.dev(IpPrefix.parse("10." + (100 + base) + "." + i + ".0/24"), idx));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : started) t.join();
+        assertTrue(failures.isEmpty(), failures::toString);
+        // 2000 routes do not fit one datagram: the dump spans many NLM_F_MULTI parts.
+        long ours = a.rt.routes(Libc.AF_INET).stream()
+                .filter(r -> r.table() == Route.TABLE_MAIN && r.oifIndex() == idx).count();
+        long ipCount = a.ip("-4", "route", "show", "table", "main", "dev", "bulk0").lines().count();
+        assertEquals(threads * perThread, ours);
+        assertEquals(ipCount, ours);
+    }
 }
