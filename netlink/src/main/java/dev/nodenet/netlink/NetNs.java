@@ -121,7 +121,11 @@ public final class NetNs implements AutoCloseable {
                 try {
                     return task.run();
                 } finally {
-                    Libc.setns(original, Libc.CLONE_NEWNET, "setns back from " + path);
+                    try {
+                        Libc.setns(original, Libc.CLONE_NEWNET, "setns back from " + path);
+                    } catch (NetlinkException ignored) {
+                        // Harmless: this thread ends right after and never runs other work.
+                    }
                 }
             } finally {
                 Libc.close(original);

@@ -81,6 +81,11 @@ public final class NetlinkSocket implements AutoCloseable {
         return portId;
     }
 
+    /** The socket's kernel receive buffer size (getsockopt SO_RCVBUF; the kernel reports double the set value). */
+    public synchronized int receiveBufferBytes() {
+        return Libc.getsockoptInt(checkOpen(), Libc.SOL_SOCKET, Libc.SO_RCVBUF, "getsockopt SO_RCVBUF");
+    }
+
     /** Changes the receive timeout (SO_RCVTIMEO); 0 waits forever. */
     public synchronized void setReceiveTimeoutMs(long timeoutMs) {
         Libc.setReceiveTimeout(checkOpen(), timeoutMs, "SO_RCVTIMEO");
@@ -92,7 +97,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Sends {@code message} with {@code NLM_F_REQUEST | NLM_F_ACK} and waits for the ACK. Returns the messages that
+     * Sends {@code message} (adding {@code NLM_F_REQUEST | NLM_F_ACK} to the builder's flags) and waits for the ACK. Returns the messages that
      * arrived before the ACK (e.g. the answer to a non-dump GET); empty for plain changes.
      *
      * @param what describes the operation for error messages, e.g. {@code "RTM_NEWLINK veth0"}

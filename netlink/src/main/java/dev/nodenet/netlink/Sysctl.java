@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +43,9 @@ public final class Sysctl {
     public static void write(String key, String value) {
         Path p = pathOf(key);
         try {
-            Files.writeString(p, value + "\n", StandardCharsets.US_ASCII);
+            // WRITE without CREATE: a missing key must fail, never create anything.
+            Files.writeString(p, value + "\n", StandardCharsets.US_ASCII, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("write sysctl " + p + "=" + value, e);
         }

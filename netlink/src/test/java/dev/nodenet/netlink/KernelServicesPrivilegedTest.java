@@ -92,6 +92,9 @@ class KernelServicesPrivilegedTest {
         Sysctl.write(n.ns, "net.ipv4.conf.lo.rp_filter", "2");
         assertEquals("2", n.nsExec("cat", "/proc/sys/net/ipv4/conf/lo/rp_filter").strip());
         assertThrows(IllegalArgumentException.class, () -> Sysctl.read("net/../../etc/passwd"));
+        assertThrows(java.io.UncheckedIOException.class, () -> Sysctl.write(n.ns, "net.ipv4.no_such_key", "1"));
+        // As root the socket may force a large receive buffer (SO_RCVBUFFORCE, 4 MiB; the kernel reports double).
+        assertTrue(n.rt.socket().receiveBufferBytes() >= 4 * 1024 * 1024, () -> "" + n.rt.socket().receiveBufferBytes());
     }
 
     @Test

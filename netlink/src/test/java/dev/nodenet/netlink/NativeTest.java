@@ -24,6 +24,7 @@ class NativeTest {
     void readOnlyDumpsOfTheCurrentNamespace() {
         try (RtNetlink rt = RtNetlink.open()) {
             assertTrue(rt.socket().portId() != 0);
+            assertTrue(rt.socket().receiveBufferBytes() > 0);
             Link lo = rt.link("lo");
             assertEquals(1, lo.index());
             assertEquals(lo, rt.link(1));
