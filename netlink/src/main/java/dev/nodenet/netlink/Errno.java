@@ -9,9 +9,9 @@ public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
             EACCES = 13, EBUSY = 16, EEXIST = 17, ENODEV = 19, EINVAL = 22, ERANGE = 34, ENOTSUP = 95, EOPNOTSUPP = 95,
             EAFNOSUPPORT = 97, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETDOWN = 100, ENETUNREACH = 101, ENOBUFS = 105,
-            ETIMEDOUT = 110, EHOSTUNREACH = 113, EMSGSIZE = 90, EPROTONOSUPPORT = 93, ENOSPC = 28,
-            /** Kernel-internal "not supported" that leaks through some netlink paths. */
-            ENOTSUPP_KERNEL = 524;
+            ETIMEDOUT = 110, EHOSTUNREACH = 113, EMSGSIZE = 90, EPROTONOSUPPORT = 93, ENOSPC = 28;
+    /** Kernel-internal "not supported" that leaks through some netlink paths. */
+    public static final int ENOTSUPP_KERNEL = 524;
 
     private static final String[][] TABLE = new String[600][];
 

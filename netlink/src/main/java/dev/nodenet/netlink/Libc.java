@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
  * {@link NetlinkException} naming the operation. Stateless; any thread may call (setns affects only the calling OS
  * thread — see {@link NetNs}).
  */
+@SuppressWarnings("restricted") // FFM downcalls are the point of this class; run with --enable-native-access
 final class Libc {
     static final int AF_UNSPEC = 0, AF_INET = 2, AF_BRIDGE = 7, AF_INET6 = 10, AF_NETLINK = 16;
     static final int SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000;
