@@ -43,11 +43,11 @@ final class Kubectl {
     }
 
     Result run(String... args) {
-        return run(null, args);
+        return withInput(null, args);
     }
 
     /** Runs kubectl with {@code stdin} (may be null) fed to it. */
-    Result run(String stdin, String... args) {
+    Result withInput(String stdin, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
         cmd.add("--kubeconfig=" + kubeconfig);

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -56,17 +54,17 @@ class KubectlTest {
     @Test
     void applyCreatesThenUpdatesInPlace() {
         kubectl.run("create", "namespace", "apply-test").ok();
-        String first = kubectl.run(SERVICE, "apply", "-n", "apply-test", "-f", "-").ok().out();
+        String first = kubectl.withInput(SERVICE, "apply", "-n", "apply-test", "-f", "-").ok().out();
         assertTrue(first.contains("service/web created"), first);
         String uid = kubectl.run("get", "-n", "apply-test", "svc", "web", "-o", "jsonpath={.metadata.uid}").ok().out();
 
         String changed = SERVICE.replace("port: 9090", "port: 9191").replace("{app: web}\nspec", "{app: web, tier: front}\nspec");
-        String second = kubectl.run(changed, "apply", "-n", "apply-test", "-f", "-").ok().out();
+        String second = kubectl.withInput(changed, "apply", "-n", "apply-test", "-f", "-").ok().out();
         assertTrue(second.contains("service/web configured"), second);
         String ports = kubectl.run("get", "-n", "apply-test", "svc", "web", "-o", "jsonpath={.spec.ports[*].port}").ok().out();
         assertEquals("80 9191", ports);
         assertEquals(uid, kubectl.run("get", "-n", "apply-test", "svc", "web", "-o", "jsonpath={.metadata.uid}").ok().out());
-        String third = kubectl.run(changed, "apply", "-n", "apply-test", "-f", "-").ok().out();
+        String third = kubectl.withInput(changed, "apply", "-n", "apply-test", "-f", "-").ok().out();
         assertTrue(third.contains("service/web unchanged"), third);
         kubectl.run("delete", "namespace", "apply-test").ok();
     }
@@ -74,7 +72,7 @@ class KubectlTest {
     @Test
     void getShowsServerSideColumns() {
         kubectl.run("create", "namespace", "cols").ok();
-        kubectl.run(SERVICE, "apply", "-n", "cols", "-f", "-").ok();
+        kubectl.withInput(SERVICE, "apply", "-n", "cols", "-f", "-").ok();
         String out = kubectl.run("get", "-n", "cols", "svc").ok().out();
         assertTrue(out.matches("(?s)NAME\\s+TYPE\\s+CLUSTER-IP\\s+EXTERNAL-IP\\s+PORT\\(S\\)\\s+AGE.*"), out);
         assertTrue(out.contains("80/TCP,9090/TCP"), out);
@@ -92,7 +90,7 @@ class KubectlTest {
         Process watch = kubectl.start(out, "get", "-n", "watch-test", "svc", "-w", "--output-watch-events", "-o", "name");
         try {
             Thread.sleep(1500);
-            kubectl.run(SERVICE, "apply", "-n", "watch-test", "-f", "-").ok();
+            kubectl.withInput(SERVICE, "apply", "-n", "watch-test", "-f", "-").ok();
             kubectl.run("label", "-n", "watch-test", "svc", "web", "stage=test").ok();
             kubectl.run("delete", "-n", "watch-test", "svc", "web").ok();
             String text = waitFor(out, "DELETED", Duration.ofSeconds(20));
@@ -107,7 +105,7 @@ class KubectlTest {
     @Test
     void patchInAllThreeTypesLabelAnnotateReplace() {
         kubectl.run("create", "namespace", "patches").ok();
-        kubectl.run(SERVICE, "apply", "-n", "patches", "-f", "-").ok();
+        kubectl.withInput(SERVICE, "apply", "-n", "patches", "-f", "-").ok();
         kubectl.run("patch", "-n", "patches", "svc", "web", "-p", "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":8081}]}}").ok();
         assertEquals("8081 9090", kubectl.run("get", "-n", "patches", "svc", "web", "-o", "jsonpath={.spec.ports[*].targetPort}").ok().out(),
                 "strategic merge patch merges ports by port number");
@@ -124,9 +122,9 @@ class KubectlTest {
 
         String yaml = kubectl.run("get", "-n", "patches", "svc", "web", "-o", "yaml").ok().out();
         String replaced = yaml.replace("sessionAffinity: ClientIP", "sessionAffinity: None");
-        kubectl.run(replaced, "replace", "-f", "-").ok();
+        kubectl.withInput(replaced, "replace", "-f", "-").ok();
         assertEquals("None", kubectl.run("get", "-n", "patches", "svc", "web", "-o", "jsonpath={.spec.sessionAffinity}").ok().out());
-        Kubectl.Result stale = kubectl.run(yaml, "replace", "-f", "-");
+        Kubectl.Result stale = kubectl.withInput(yaml, "replace", "-f", "-");
         assertNotEquals(0, stale.exitCode(), "replacing with a stale resourceVersion must conflict");
         assertTrue(stale.err().contains("the object has been modified"), stale.err());
         kubectl.run("delete", "namespace", "patches").ok();
@@ -168,7 +166,7 @@ class KubectlTest {
                 metadata: {name: kubectl-test-node, labels: {topology.kubernetes.io/zone: a}}
                 spec: {podCIDR: 10.244.7.0/24}
                 """;
-        String applied = kubectl.run(manifests, "apply", "-n", "all-kinds", "-f", "-").ok().out();
+        String applied = kubectl.withInput(manifests, "apply", "-n", "all-kinds", "-f", "-").ok().out();
         for (String s : new String[]{"pod/web-1 created", "endpoints/manual created", "endpointslice.discovery.k8s.io/manual-abc created", "node/kubectl-test-node created"}) {
             assertTrue(applied.contains(s), applied);
         }
@@ -183,7 +181,7 @@ class KubectlTest {
                 "{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.1.9\"}}").ok();
         assertEquals("Running 10.244.1.9", kubectl.run("get", "-n", "all-kinds", "pod", "web-1", "-o", "jsonpath={.status.phase} {.status.podIP}").ok().out());
         assertTrue(kubectl.run("get", "-n", "all-kinds", "pods", "--field-selector", "status.phase=Running", "-o", "name").ok().out().contains("pod/web-1"));
-        kubectl.run(manifests, "delete", "-n", "all-kinds", "-f", "-").ok();
+        kubectl.withInput(manifests, "delete", "-n", "all-kinds", "-f", "-").ok();
         assertTrue(kubectl.run("get", "-n", "all-kinds", "pods", "-o", "name").ok().out().isBlank());
         kubectl.run("delete", "namespace", "all-kinds").ok();
         assertNotEquals(0, kubectl.run("get", "namespace", "all-kinds").exitCode());
@@ -191,15 +189,15 @@ class KubectlTest {
 
     @Test
     void badManifestsAreRejectedReadably() {
-        Kubectl.Result unknownField = kubectl.run(SERVICE.replace("selector:", "selectr:"), "apply", "-f", "-");
+        Kubectl.Result unknownField = kubectl.withInput(SERVICE.replace("selector:", "selectr:"), "apply", "-f", "-");
         assertNotEquals(0, unknownField.exitCode());
         assertTrue(unknownField.err().contains("selectr"), unknownField.err());
 
-        Kubectl.Result badName = kubectl.run(SERVICE.replace("name: web\n", "name: Web_1\n"), "create", "-f", "-");
+        Kubectl.Result badName = kubectl.withInput(SERVICE.replace("name: web\n", "name: Web_1\n"), "create", "-f", "-");
         assertNotEquals(0, badName.exitCode());
         assertTrue(badName.err().contains("is invalid") && badName.err().contains("metadata.name"), badName.err());
 
-        Kubectl.Result wrongNamespace = kubectl.run(SERVICE, "create", "-n", "does-not-exist", "-f", "-");
+        Kubectl.Result wrongNamespace = kubectl.withInput(SERVICE, "create", "-n", "does-not-exist", "-f", "-");
         assertNotEquals(0, wrongNamespace.exitCode());
         assertTrue(wrongNamespace.err().contains("namespaces \"does-not-exist\" not found"), wrongNamespace.err());
 
@@ -207,7 +205,7 @@ class KubectlTest {
         assertNotEquals(0, systemNs.exitCode());
         assertTrue(systemNs.err().contains("may not be deleted"), systemNs.err());
 
-        Kubectl.Result serverSide = kubectl.run(SERVICE, "apply", "--server-side", "-f", "-");
+        Kubectl.Result serverSide = kubectl.withInput(SERVICE, "apply", "--server-side", "-f", "-");
         assertNotEquals(0, serverSide.exitCode());
         assertTrue(serverSide.err().contains("server-side apply is not supported"), serverSide.err());
     }
@@ -215,7 +213,7 @@ class KubectlTest {
     @Test
     void deleteWaitsForTheObjectToGo() {
         kubectl.run("create", "namespace", "del-wait").ok();
-        kubectl.run(SERVICE, "apply", "-n", "del-wait", "-f", "-").ok();
+        kubectl.withInput(SERVICE, "apply", "-n", "del-wait", "-f", "-").ok();
         Kubectl.Result r = kubectl.run("delete", "-n", "del-wait", "svc", "web", "--wait=true", "--timeout=20s").ok();
         assertTrue(r.out().contains("service \"web\" deleted"), r.out());
         kubectl.run("delete", "namespace", "del-wait", "--wait=true").ok();
@@ -232,8 +230,4 @@ class KubectlTest {
         return text;
     }
 
-    static String first(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        return m.find() ? m.group(1) : null;
-    }
 }
