@@ -16,6 +16,11 @@ public final class ApiServerCommand {
 
     public static final String SUMMARY = "Kubernetes-compatible API server (HTTPS, embedded durable store) that kubectl drives";
 
+    /** Entry point for running the API server alone (tests start it as a child process this way). */
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Flags flags = new Flags("apiserver", SUMMARY + ".\nState (database, certificates, tokens, admin.kubeconfig) lives in --data-dir.");
         Flags.Flag<String> dataDir = flags.string("data-dir", defaultDataDir().toString(), "Directory for the database, PKI, tokens and admin.kubeconfig; created if missing.");

@@ -206,6 +206,9 @@ public final class ApiServer implements AutoCloseable {
 
     public Path kubeconfig() { return kubeconfig; }
 
+    /** The storage behind this server (tests compact it to provoke 410s). */
+    public Store store() { return store; }
+
     @Override
     public void close() {
         http.stop(0);
