@@ -468,6 +468,7 @@ public final class SqliteStore implements Store {
             }
             long from = compacted;
             while (from < revision) {
+                if (closed.get()) throw closedException(); // let close() proceed between batches
                 long to = Math.min(revision, from + COMPACT_BATCH);
                 writeLock.lock();
                 try {

@@ -253,6 +253,23 @@ class SqliteStoreTest {
         }
     }
 
+    @Test
+    void watchFromAFutureRevisionWaitsForIt() {
+        store.create("/f/a", b("1"));                 // 1
+        Recorder live = new Recorder();
+        store.watch("/f/", 1, live);                  // caught up: joins the live set
+        Recorder future = new Recorder();
+        store.watch("/f/", 3, future);                // sees revisions > 3 only
+        store.create("/f/b", b("2"));                 // 2
+        store.create("/f/c", b("3"));                 // 3
+        store.create("/f/d", b("4"));                 // 4
+        store.update("/f/a", b("5"), 0);              // 5
+        live.awaitSize(4);
+        future.awaitSize(2);
+        assertEquals(List.of(2L, 3L, 4L, 5L), live.revisions());
+        assertEquals(List.of(4L, 5L), future.revisions());
+    }
+
     static void assertEvents(List<Event> want, List<Event> got) {
         assertEquals(want.size(), got.size(), "event count: " + got);
         for (int i = 0; i < want.size(); i++) {
