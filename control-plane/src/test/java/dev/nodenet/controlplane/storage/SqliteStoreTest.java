@@ -381,6 +381,53 @@ class SqliteStoreTest {
     }
 
     @Test
+    void thousandWatchesEachSeeTheirEventsInOrder() throws Exception {
+        /** Counts events and checks order on the fly (the dispatcher thread is the only caller). */
+        final class Checker implements Store.WatchListener {
+            final String prefix;
+            long last;
+            volatile int count;
+            volatile String error;
+
+            Checker(String prefix) { this.prefix = prefix; }
+
+            @Override public void onEvent(Event e) {
+                if (error == null && (e.revision() <= last || !e.key().startsWith(prefix))) {
+                    error = "prefix " + prefix + ": revision " + e.revision() + " key " + e.key() + " after " + last;
+                }
+                last = e.revision();
+                count++;
+            }
+        }
+        int watchers = 1000, groups = 10, threads = 4, perThread = 500;
+        List<Checker> checkers = new ArrayList<>();
+        for (int i = 0; i < watchers; i++) {
+            Checker c = new Checker(i % 2 == 0 ? "/s/" : "/s/g" + (i % groups) + "/");
+            checkers.add(c);
+            store.watch(c.prefix, 0, c);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            fs.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) store.create("/s/g" + (i % groups) + "/t" + tt + "-" + i, b("v"));
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        int total = threads * perThread;
+        for (Checker c : checkers) {
+            int want = c.prefix.equals("/s/") ? total : total / groups;
+            await(() -> c.count >= want, c.prefix + " has " + c.count + " of " + want);
+            assertNull(c.error);
+            assertEquals(want, c.count);
+        }
+        assertEquals(watchers, store.watchCount());
+    }
+
+    @Test
     void watchBehindTheRingReadsTheTableWithoutGaps() throws Exception {
         store.close();
         store = SqliteStore.open(dir, SqliteStore.Durability.SURVIVE_PROCESS_CRASH, 16);
