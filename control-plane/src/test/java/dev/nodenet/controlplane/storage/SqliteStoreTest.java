@@ -224,7 +224,7 @@ class SqliteStoreTest {
         store.create("/w/b", b("b1"));      // 4
 
         Recorder r = new Recorder();
-        try (Store.Watch w = store.watch("/w/", 1, r)) {
+        try (Store.Watch _ = store.watch("/w/", 1, r)) {
             r.awaitSize(2);
             store.delete("/w/a", 0);         // 5
             store.create("/x/other2", b("")); // 6
@@ -246,7 +246,7 @@ class SqliteStoreTest {
         ListResult l = store.list("/p/");
         Recorder r = new Recorder();
         store.create("/p/b", b("2"));
-        try (Store.Watch w = store.watch("/p/", l.revision(), r)) {
+        try (Store.Watch _ = store.watch("/p/", l.revision(), r)) {
             store.create("/p/c", b("3"));
             r.awaitSize(2);
             assertEquals(List.of(2L, 3L), r.revisions());
@@ -446,7 +446,7 @@ class SqliteStoreTest {
                 }
             }
         };
-        try (Store.Watch w = store.watch("/", 0, r)) {
+        try (Store.Watch _ = store.watch("/", 0, r)) {
             r.awaitSize(50);
             for (int i = 0; i < 1000; i++) store.update("/old/" + (i % 100), b("u" + i), 0);
             slow.countDown();
@@ -555,7 +555,7 @@ class SqliteStoreTest {
         var ex = assertThrows(StoreException.Compacted.class, () -> store.watch("/", 4, new Recorder()));
         assertEquals(5, ex.compactedRevision());
         Recorder r = new Recorder();
-        try (Store.Watch w = store.watch("/", 5, r)) { // at the compacted revision: everything after is intact
+        try (Store.Watch _ = store.watch("/", 5, r)) { // at the compacted revision: everything after is intact
             store.update("/c", b("c2"), 4);
             r.awaitSize(3);
             assertEquals(List.of(6L, 7L, 8L), r.revisions());
