@@ -182,12 +182,17 @@ public final class SqliteStore implements Store {
     private final Thread dispatcher;
     private ScheduledExecutorService autoCompactor; // guarded by this
 
-    /** Opens (creating if needed) the store in {@code dataDir} with {@link Durability#SURVIVE_PROCESS_CRASH}. */
+    /**
+     * Opens (creating if needed) the store in {@code dataDir} with {@link Durability#SURVIVE_PROCESS_CRASH}.
+     *
+     * @throws StoreException.Unavailable if the directory or file cannot be created or read, the file is not a valid
+     *     database, or another store holds {@code dataDir/LOCK}; the message names the file
+     */
     public static SqliteStore open(Path dataDir) {
         return open(dataDir, Durability.SURVIVE_PROCESS_CRASH);
     }
 
-    /** Opens (creating if needed) the store in {@code dataDir}. */
+    /** Opens (creating if needed) the store in {@code dataDir}; fails like {@link #open(Path)}. */
     public static SqliteStore open(Path dataDir, Durability durability) {
         return open(dataDir, durability, DEFAULT_RING_SIZE);
     }
@@ -468,6 +473,7 @@ public final class SqliteStore implements Store {
             }
             long from = compacted;
             while (from < revision) {
+                if (closed.get()) throw closedException(); // let close() proceed between batches
                 long to = Math.min(revision, from + COMPACT_BATCH);
                 writeLock.lock();
                 try {

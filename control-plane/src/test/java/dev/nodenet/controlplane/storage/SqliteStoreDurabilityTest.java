@@ -70,7 +70,10 @@ class SqliteStoreDurabilityTest {
             throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path err = Files.createTempFile(dir.getParent(), "child", ".err");
-        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        // The killed JVM cannot delete what it extracted (sqlite-jdbc's native library): keep its temp files in ours.
+        Path tmp = Files.createDirectories(dir.resolveSibling("tmp"));
+        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp, "-Dorg.sqlite.tmpdir=" + tmp,
+                "-cp", System.getProperty("java.class.path"),
                 Child.class.getName(), dir.toString(), durability.name(), round);
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         List<String> lines = new ArrayList<>();

@@ -224,7 +224,7 @@ class SqliteStoreTest {
         store.create("/w/b", b("b1"));      // 4
 
         Recorder r = new Recorder();
-        try (Store.Watch w = store.watch("/w/", 1, r)) {
+        try (Store.Watch _ = store.watch("/w/", 1, r)) {
             r.awaitSize(2);
             store.delete("/w/a", 0);         // 5
             store.create("/x/other2", b("")); // 6
@@ -246,11 +246,28 @@ class SqliteStoreTest {
         ListResult l = store.list("/p/");
         Recorder r = new Recorder();
         store.create("/p/b", b("2"));
-        try (Store.Watch w = store.watch("/p/", l.revision(), r)) {
+        try (Store.Watch _ = store.watch("/p/", l.revision(), r)) {
             store.create("/p/c", b("3"));
             r.awaitSize(2);
             assertEquals(List.of(2L, 3L), r.revisions());
         }
+    }
+
+    @Test
+    void watchFromAFutureRevisionWaitsForIt() {
+        store.create("/f/a", b("1"));                 // 1
+        Recorder live = new Recorder();
+        store.watch("/f/", 1, live);                  // caught up: joins the live set
+        Recorder future = new Recorder();
+        store.watch("/f/", 3, future);                // sees revisions > 3 only
+        store.create("/f/b", b("2"));                 // 2
+        store.create("/f/c", b("3"));                 // 3
+        store.create("/f/d", b("4"));                 // 4
+        store.update("/f/a", b("5"), 0);              // 5
+        live.awaitSize(4);
+        future.awaitSize(2);
+        assertEquals(List.of(2L, 3L, 4L, 5L), live.revisions());
+        assertEquals(List.of(4L, 5L), future.revisions());
     }
 
     static void assertEvents(List<Event> want, List<Event> got) {
@@ -365,6 +382,53 @@ class SqliteStoreTest {
     }
 
     @Test
+    void thousandWatchesEachSeeTheirEventsInOrder() throws Exception {
+        /** Counts events and checks order on the fly (the dispatcher thread is the only caller). */
+        final class Checker implements Store.WatchListener {
+            final String prefix;
+            long last;
+            volatile int count;
+            volatile String error;
+
+            Checker(String prefix) { this.prefix = prefix; }
+
+            @Override public void onEvent(Event e) {
+                if (error == null && (e.revision() <= last || !e.key().startsWith(prefix))) {
+                    error = "prefix " + prefix + ": revision " + e.revision() + " key " + e.key() + " after " + last;
+                }
+                last = e.revision();
+                count++;
+            }
+        }
+        int watchers = 1000, groups = 10, threads = 4, perThread = 500;
+        List<Checker> checkers = new ArrayList<>();
+        for (int i = 0; i < watchers; i++) {
+            Checker c = new Checker(i % 2 == 0 ? "/s/" : "/s/g" + (i % groups) + "/");
+            checkers.add(c);
+            store.watch(c.prefix, 0, c);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            fs.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) store.create("/s/g" + (i % groups) + "/t" + tt + "-" + i, b("v"));
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        int total = threads * perThread;
+        for (Checker c : checkers) {
+            int want = c.prefix.equals("/s/") ? total : total / groups;
+            await(() -> c.count >= want, c.prefix + " has " + c.count + " of " + want);
+            assertNull(c.error);
+            assertEquals(want, c.count);
+        }
+        assertEquals(watchers, store.watchCount());
+    }
+
+    @Test
     void watchBehindTheRingReadsTheTableWithoutGaps() throws Exception {
         store.close();
         store = SqliteStore.open(dir, SqliteStore.Durability.SURVIVE_PROCESS_CRASH, 16);
@@ -383,7 +447,7 @@ class SqliteStoreTest {
                 }
             }
         };
-        try (Store.Watch w = store.watch("/", 0, r)) {
+        try (Store.Watch _ = store.watch("/", 0, r)) {
             r.awaitSize(50);
             for (int i = 0; i < 1000; i++) store.update("/old/" + (i % 100), b("u" + i), 0);
             slow.countDown();
@@ -492,7 +556,7 @@ class SqliteStoreTest {
         var ex = assertThrows(StoreException.Compacted.class, () -> store.watch("/", 4, new Recorder()));
         assertEquals(5, ex.compactedRevision());
         Recorder r = new Recorder();
-        try (Store.Watch w = store.watch("/", 5, r)) { // at the compacted revision: everything after is intact
+        try (Store.Watch _ = store.watch("/", 5, r)) { // at the compacted revision: everything after is intact
             store.update("/c", b("c2"), 4);
             r.awaitSize(3);
             assertEquals(List.of(6L, 7L, 8L), r.revisions());
