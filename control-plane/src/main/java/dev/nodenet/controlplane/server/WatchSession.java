@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * it notices a client that went away.
  */
 final class WatchSession {
+    private static final System.Logger LOG = System.getLogger("nodenet.apiserver");
     /** Events buffered per watcher before it is considered too slow. */
     static final int QUEUE_CAPACITY = 10_000;
 
@@ -39,6 +40,7 @@ final class WatchSession {
     private final BlockingQueue<Store.Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private volatile boolean overflowed;
     private volatile boolean storeClosed;
+    private volatile Throwable closeCause;
     private boolean headersWritten;
 
     WatchSession(ApiServer.Context ctx, Request req, ResourceType type, String namespace, Filters filter) {
@@ -77,6 +79,7 @@ final class WatchSession {
                 @Override
                 public void onClose(Throwable cause) {
                     storeClosed = true;
+                    closeCause = cause;
                 }
             });
         } catch (StoreException.Compacted e) {
@@ -108,13 +111,27 @@ final class WatchSession {
                     continue;
                 }
                 lastRevision = ev.revision();
-                ObjectNode out = toWatchEvent(ev, table, first);
+                ObjectNode out;
+                try {
+                    out = toWatchEvent(ev, table, first);
+                } catch (ApiException e) {
+                    // headers are sent: report the failure in-band, as kube-apiserver does, and end the watch
+                    LOG.log(System.Logger.Level.WARNING, "watch on " + type.keyPrefix(namespace) + " failed at revision " + ev.revision() + ": " + e.getMessage());
+                    write(event("ERROR", e.toStatus()));
+                    return;
+                }
                 if (out != null) {
                     write(out);
                     first = false;
                 }
             }
             if (bookmarks && !overflowed && !storeClosed) write(bookmark(lastRevision, false));
+            if (closeCause instanceof StoreException.Compacted c) {
+                // history this watch still had to replay was compacted meanwhile: the client must relist
+                write(event("ERROR", ApiException.expired("too old resource version: " + start + " (" + (c.compactedRevision() + 1) + ")").toStatus()));
+            } else if (closeCause != null) {
+                LOG.log(System.Logger.Level.WARNING, "watch on " + type.keyPrefix(namespace) + " ended by the store", closeCause);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

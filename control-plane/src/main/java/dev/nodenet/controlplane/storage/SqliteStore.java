@@ -742,7 +742,13 @@ public final class SqliteStore implements Store {
                 while (rs.next()) {
                     Event.Type type = rs.getInt(3) != 0 ? Event.Type.CREATED
                             : rs.getInt(4) != 0 ? Event.Type.DELETED : Event.Type.UPDATED;
-                    out.add(new Event(type, rs.getString(2), bytes(rs, 6), type == Event.Type.DELETED ? bytes(rs, 6) : bytes(rs, 7), rs.getLong(5), rs.getLong(1)));
+                    byte[] value = bytes(rs, 6);
+                    byte[] prev = switch (type) {
+                        case CREATED -> null;
+                        case UPDATED -> bytes(rs, 7);
+                        case DELETED -> value; // a delete row carries the last value
+                    };
+                    out.add(new Event(type, rs.getString(2), value, prev, rs.getLong(5), rs.getLong(1)));
                 }
             }
         }
