@@ -156,6 +156,10 @@ public final class KubeConfig {
         return "KubeConfig[server=" + server + ", context=" + contextName + ", namespace=" + namespace + "]";
     }
 
+    /** Certificate or key bytes, and where they came from for error messages. */
+    private record Material(byte[] bytes, String where) {
+    }
+
     /** Resolves one context of a parsed kubeconfig. */
     private record Loader(String where, Path dir) {
         KubeConfig load(JsonNode root, String requested) {
@@ -177,8 +181,8 @@ public final class KubeConfig {
             URI server = checkServer(required(cluster, "server", clusterField + "server"), where + ": " + clusterField + "server");
             boolean insecure = cluster.path("insecure-skip-tls-verify").asBoolean(false);
             List<X509Certificate> ca = null;
-            byte[] caPem = bytes(cluster, "certificate-authority", clusterField);
-            if (caPem != null) ca = certificates(caPem, where + ": " + clusterField + "certificate-authority");
+            Material caPem = material(cluster, "certificate-authority", clusterField);
+            if (caPem != null) ca = certificates(caPem.bytes(), caPem.where());
 
             Supplier<String> auth = () -> null;
             List<X509Certificate> clientCert = null;
@@ -203,17 +207,17 @@ public final class KubeConfig {
                             (username + ":" + Optional.ofNullable(text(user, "password")).orElse("")).getBytes(StandardCharsets.UTF_8));
                     auth = () -> "Basic " + basic;
                 }
-                byte[] certPem = bytes(user, "client-certificate", userField);
-                byte[] keyPem = bytes(user, "client-key", userField);
+                Material certPem = material(user, "client-certificate", userField);
+                Material keyPem = material(user, "client-key", userField);
                 if ((certPem == null) != (keyPem == null)) {
                     throw new KubeConfigException(where + ": " + userField + "client-certificate and client-key must be given together");
                 }
                 if (certPem != null) {
-                    clientCert = certificates(certPem, where + ": " + userField + "client-certificate");
+                    clientCert = certificates(certPem.bytes(), certPem.where());
                     try {
-                        clientKey = Pem.privateKey(keyPem);
+                        clientKey = Pem.privateKey(keyPem.bytes());
                     } catch (IllegalArgumentException e) {
-                        throw new KubeConfigException(where + ": " + userField + "client-key: " + e.getMessage(), e);
+                        throw new KubeConfigException(keyPem.where() + ": " + e.getMessage(), e);
                     }
                 }
             }
@@ -243,19 +247,21 @@ public final class KubeConfig {
             return v;
         }
 
-        /** {@code field-data} (base64) or {@code field} (a file path), or null when neither is set. */
-        private byte[] bytes(JsonNode node, String field, String prefix) {
+        /** PEM from {@code field-data} (base64) or {@code field} (a file path); null when neither is set. */
+        private Material material(JsonNode node, String field, String prefix) {
             String data = text(node, field + "-data");
             if (data != null && !data.isEmpty()) {
+                String at = where + ": " + prefix + field + "-data";
                 try {
-                    return Base64.getDecoder().decode(data.replaceAll("\\s", ""));
+                    return new Material(Base64.getDecoder().decode(data.replaceAll("\\s", "")), at);
                 } catch (IllegalArgumentException e) {
-                    throw new KubeConfigException(where + ": " + prefix + field + "-data: not valid base64", e);
+                    throw new KubeConfigException(at + ": not valid base64", e);
                 }
             }
             String file = text(node, field);
             if (file == null || file.isEmpty()) return null;
-            return readFile(resolve(file), where + ": " + prefix + field + " " + file);
+            String at = where + ": " + prefix + field + " " + file;
+            return new Material(readFile(resolve(file), at), at);
         }
 
         private Path resolve(String file) {
