@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * while it was away. Failures (server unreachable, error status, a watch that ends at once without events) are
  * retried with exponential backoff with jitter (default 100 ms doubling to 10 s); a watch that delivered events or
  * lived for a while resets the backoff, so the loop never spins. Label and field selectors are sent to the server
- * and also applied locally, so a server that ignores them cannot fill the cache with foreign objects.
+ * and also applied locally, so a server that ignores them cannot fill the cache with foreign objects. Lists are
+ * read in one request (no paging) and there is no periodic resync: handlers only hear of real changes.
  * <p>Threading: {@link #start()} starts one platform daemon thread, "informer-&lt;resource&gt;", that does all
  * network I/O, cache writes and handler calls: handlers run on that thread, one at a time, in event order, and the
  * cache already holds the new state when a handler runs. Handlers must be quick and must not block on the informer

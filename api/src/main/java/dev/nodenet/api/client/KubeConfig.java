@@ -1,5 +1,6 @@
 package dev.nodenet.api.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nodenet.api.codec.Yaml;
 import java.io.IOException;
@@ -79,8 +80,8 @@ public final class KubeConfig {
         try {
             root = Yaml.mapper().readTree(text);
         } catch (IOException e) {
-            throw new KubeConfigException(where + ": not valid YAML or JSON: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new KubeConfigException(where + ": not valid YAML or JSON: " + detail, e);
         }
         if (root == null || !root.isObject()) throw new KubeConfigException(where + ": not a kubeconfig (expected a mapping)");
         return new Loader(where, path.toAbsolutePath().getParent()).load(root, context);
@@ -123,7 +124,9 @@ public final class KubeConfig {
         List<X509Certificate> ca = certificates(readFile(caFile, "in-cluster config " + caFile), "in-cluster config " + caFile);
         String namespace = "default";
         Path nsFile = serviceAccountDir.resolve("namespace");
-        if (Files.isRegularFile(nsFile)) namespace = new String(readFile(nsFile, "in-cluster config " + nsFile), StandardCharsets.UTF_8).strip();
+        if (Files.isRegularFile(nsFile)) {
+            namespace = new String(readFile(nsFile, "in-cluster config " + nsFile), StandardCharsets.UTF_8).strip();
+        }
         return new KubeConfig(server, namespace, null, sslContext(ca, null, null, false, "in-cluster config"), auth);
     }
 
@@ -191,7 +194,8 @@ public final class KubeConfig {
                 String userField = "users[" + userName + "].user.";
                 for (String unsupported : List.of("exec", "auth-provider")) {
                     if (user.has(unsupported)) {
-                        throw new KubeConfigException(where + ": " + userField + unsupported + ": credential plugins are not supported");
+                        throw new KubeConfigException(
+                                where + ": " + userField + unsupported + ": credential plugins are not supported");
                     }
                 }
                 String token = text(user, "token");
@@ -203,14 +207,15 @@ public final class KubeConfig {
                     auth = tokenFileAuthorization(resolve(tokenFile), where + ": " + userField + "tokenFile " + tokenFile);
                     auth.get();
                 } else if (username != null && !username.isEmpty()) {
-                    String basic = Base64.getEncoder().encodeToString(
-                            (username + ":" + Optional.ofNullable(text(user, "password")).orElse("")).getBytes(StandardCharsets.UTF_8));
+                    String password = Optional.ofNullable(text(user, "password")).orElse("");
+                    String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
                     auth = () -> "Basic " + basic;
                 }
                 Material certPem = material(user, "client-certificate", userField);
                 Material keyPem = material(user, "client-key", userField);
                 if ((certPem == null) != (keyPem == null)) {
-                    throw new KubeConfigException(where + ": " + userField + "client-certificate and client-key must be given together");
+                    throw new KubeConfigException(
+                            where + ": " + userField + "client-certificate and client-key must be given together");
                 }
                 if (certPem != null) {
                     clientCert = certificates(certPem.bytes(), certPem.where());
@@ -233,7 +238,9 @@ public final class KubeConfig {
                 for (JsonNode e : entries) {
                     if (name.equals(e.path("name").asText(null))) {
                         JsonNode value = e.path(inner);
-                        if (!value.isObject()) throw new KubeConfigException(where + ": " + list + "[" + name + "]." + inner + " is missing");
+                        if (!value.isObject()) {
+                            throw new KubeConfigException(where + ": " + list + "[" + name + "]." + inner + " is missing");
+                        }
                         return value;
                     }
                 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * discovery.k8s.io/v1 EndpointConditions. Absent conditions have defaults in the API: see the {@code effective...} methods.
+ * discovery.k8s.io/v1 EndpointConditions. Absent conditions have defaults in the API: see the {@code effective...}
+ * methods.
  * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
