@@ -50,6 +50,7 @@ public final class Informer<T extends KubeObject> {
         default void onAdd(T object) {
         }
 
+        /** Called only when the object changed (an identical replay after a re-watch is not dispatched). */
         default void onUpdate(T oldObject, T newObject) {
         }
 
@@ -348,6 +349,9 @@ public final class Informer<T extends KubeObject> {
                 throw new KubeApiException("watch " + resource, status);
             }
             case WatchEvent.ADDED, WatchEvent.MODIFIED, WatchEvent.DELETED -> {
+                if (event.object() == null || !event.object().isObject()) {
+                    throw new IllegalArgumentException(type + " event without an object");
+                }
                 T object = Json.convert(event.object(), resource.type());
                 if (object.name() == null) throw new IllegalArgumentException(type + " event without metadata.name");
                 if (type.equals(WatchEvent.DELETED) || !selected(object, event.object())) {
@@ -357,7 +361,7 @@ public final class Informer<T extends KubeObject> {
                     T old = cache.put(object.key(), object);
                     if (old == null) {
                         dispatch(h -> h.onAdd(object));
-                    } else {
+                    } else if (!old.equals(object)) { // a re-watch may replay what we have: not a change
                         dispatch(h -> h.onUpdate(old, object));
                     }
                 }

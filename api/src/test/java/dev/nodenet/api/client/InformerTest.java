@@ -132,7 +132,8 @@ class InformerTest {
                 event(WatchEvent.ADDED, svc("c", "13")),
                 event(WatchEvent.MODIFIED, svc("a", "14")),
                 bookmark("20")));
-        server.watches.add(stream(CLEAN, event(WatchEvent.DELETED, svc("b", "22"))));
+        // a replay of an object the cache already has is not an update
+        server.watches.add(stream(CLEAN, event(WatchEvent.ADDED, svc("c", "13")), event(WatchEvent.DELETED, svc("b", "22"))));
         start(Duration.ofMillis(50), Duration.ofMillis(400));
 
         FakeApiServer.Request listReq = server.nextRequest();
