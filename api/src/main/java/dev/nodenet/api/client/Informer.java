@@ -168,7 +168,10 @@ public final class Informer<T extends KubeObject> {
         thread = Thread.ofPlatform().daemon().name("informer-" + resource).start(this::run);
     }
 
-    /** Stops the informer and waits (up to 5 s) for its thread to end. No handler is called after it returns. */
+    /**
+     * Stops the informer and waits up to 5 s for its thread to end; after that no handler is called (unless one was
+     * still running at the deadline). Called from a handler, it does not wait.
+     */
     public void stop() {
         Thread t;
         synchronized (this) {
