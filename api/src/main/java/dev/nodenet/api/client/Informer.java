@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * while it was away. Failures (server unreachable, error status, a watch that ends at once without events) are
  * retried with exponential backoff with jitter (default 100 ms doubling to 10 s); a watch that delivered events or
  * lived for a while resets the backoff, so the loop never spins. Label and field selectors are sent to the server
- * and also applied locally, so a server that ignores them cannot fill the cache with foreign objects.
+ * and also applied locally, so a server that ignores them cannot fill the cache with foreign objects. Lists are
+ * read in one request (no paging) and there is no periodic resync: handlers only hear of real changes.
  * <p>Threading: {@link #start()} starts one platform daemon thread, "informer-&lt;resource&gt;", that does all
  * network I/O, cache writes and handler calls: handlers run on that thread, one at a time, in event order, and the
  * cache already holds the new state when a handler runs. Handlers must be quick and must not block on the informer
@@ -49,6 +50,7 @@ public final class Informer<T extends KubeObject> {
         default void onAdd(T object) {
         }
 
+        /** Called only when the object changed (an identical replay after a re-watch is not dispatched). */
         default void onUpdate(T oldObject, T newObject) {
         }
 
@@ -166,7 +168,10 @@ public final class Informer<T extends KubeObject> {
         thread = Thread.ofPlatform().daemon().name("informer-" + resource).start(this::run);
     }
 
-    /** Stops the informer and waits (up to 5 s) for its thread to end. No handler is called after it returns. */
+    /**
+     * Stops the informer and waits up to 5 s for its thread to end; after that no handler is called (unless one was
+     * still running at the deadline). Called from a handler, it does not wait.
+     */
     public void stop() {
         Thread t;
         synchronized (this) {
@@ -347,6 +352,9 @@ public final class Informer<T extends KubeObject> {
                 throw new KubeApiException("watch " + resource, status);
             }
             case WatchEvent.ADDED, WatchEvent.MODIFIED, WatchEvent.DELETED -> {
+                if (event.object() == null || !event.object().isObject()) {
+                    throw new IllegalArgumentException(type + " event without an object");
+                }
                 T object = Json.convert(event.object(), resource.type());
                 if (object.name() == null) throw new IllegalArgumentException(type + " event without metadata.name");
                 if (type.equals(WatchEvent.DELETED) || !selected(object, event.object())) {
@@ -356,7 +364,7 @@ public final class Informer<T extends KubeObject> {
                     T old = cache.put(object.key(), object);
                     if (old == null) {
                         dispatch(h -> h.onAdd(object));
-                    } else {
+                    } else if (!old.equals(object)) { // a re-watch may replay what we have: not a change
                         dispatch(h -> h.onUpdate(old, object));
                     }
                 }

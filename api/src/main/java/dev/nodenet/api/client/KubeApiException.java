@@ -10,7 +10,8 @@ public final class KubeApiException extends RuntimeException {
     private final transient Status status;
 
     public KubeApiException(String request, Status status) {
-        super(request + ": " + status.code() + " " + status.reason() + ": " + status.message());
+        super(request + ": " + status.code() + (status.reason() == null ? "" : " " + status.reason())
+                + (status.message() == null ? "" : ": " + status.message()));
         this.status = status;
     }
 

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * A small REST client for any Kubernetes API server over {@link HttpClient}: get, list, create, update, patch, delete
  * and watch of a {@link Resource}, typed by the resource's class. Failures the server reports become
- * {@link KubeApiException} with the server's Status; transport failures become {@link UncheckedIOException}.
+ * {@link KubeApiException} with the server's Status; transport failures become {@link UncheckedIOException} (an
+ * interrupt too, with the thread's interrupt flag kept set).
  * <p>HTTP/2 is used for https servers (negotiated by ALPN, falling back to HTTP/1.1) and HTTP/1.1 for plain http,
  * unless a version is forced. TLS and the Authorization header come from the {@link KubeConfig}.
  * <p>Thread-safe: one instance is meant to be shared by all informers of a process.
@@ -115,18 +116,24 @@ public final class KubeClient {
             }
             throw error("GET " + path, r.statusCode(), body);
         }
-        return new Watch(r.body());
+        try {
+            return new Watch(r.body());
+        } catch (IOException e) {
+            r.body().close();
+            throw e;
+        }
     }
 
     private <R> R send(String method, String path, String contentType, byte[] body, Class<R> type) {
         HttpResponse<byte[]> r = exchange(method, path, contentType, body);
-        return Json.read(new String(r.body(), StandardCharsets.UTF_8), type);
+        return Json.read(r.body(), Json.mapper().constructType(type));
     }
 
     private HttpResponse<byte[]> exchange(String method, String path, String contentType, byte[] body) {
         HttpResponse<byte[]> r;
         try {
-            r = http.send(request(method, path, contentType, body).timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = http.send(request(method, path, contentType, body).timeout(requestTimeout).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + config.server() + path + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.nodenet.api.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nodenet.api.codec.Yaml;
 import java.io.IOException;
@@ -79,8 +80,8 @@ public final class KubeConfig {
         try {
             root = Yaml.mapper().readTree(text);
         } catch (IOException e) {
-            throw new KubeConfigException(where + ": not valid YAML or JSON: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new KubeConfigException(where + ": not valid YAML or JSON: " + detail, e);
         }
         if (root == null || !root.isObject()) throw new KubeConfigException(where + ": not a kubeconfig (expected a mapping)");
         return new Loader(where, path.toAbsolutePath().getParent()).load(root, context);
@@ -123,7 +124,9 @@ public final class KubeConfig {
         List<X509Certificate> ca = certificates(readFile(caFile, "in-cluster config " + caFile), "in-cluster config " + caFile);
         String namespace = "default";
         Path nsFile = serviceAccountDir.resolve("namespace");
-        if (Files.isRegularFile(nsFile)) namespace = new String(readFile(nsFile, "in-cluster config " + nsFile), StandardCharsets.UTF_8).strip();
+        if (Files.isRegularFile(nsFile)) {
+            namespace = new String(readFile(nsFile, "in-cluster config " + nsFile), StandardCharsets.UTF_8).strip();
+        }
         return new KubeConfig(server, namespace, null, sslContext(ca, null, null, false, "in-cluster config"), auth);
     }
 
@@ -156,6 +159,10 @@ public final class KubeConfig {
         return "KubeConfig[server=" + server + ", context=" + contextName + ", namespace=" + namespace + "]";
     }
 
+    /** Certificate or key bytes, and where they came from for error messages. */
+    private record Material(byte[] bytes, String where) {
+    }
+
     /** Resolves one context of a parsed kubeconfig. */
     private record Loader(String where, Path dir) {
         KubeConfig load(JsonNode root, String requested) {
@@ -177,8 +184,8 @@ public final class KubeConfig {
             URI server = checkServer(required(cluster, "server", clusterField + "server"), where + ": " + clusterField + "server");
             boolean insecure = cluster.path("insecure-skip-tls-verify").asBoolean(false);
             List<X509Certificate> ca = null;
-            byte[] caPem = bytes(cluster, "certificate-authority", clusterField);
-            if (caPem != null) ca = certificates(caPem, where + ": " + clusterField + "certificate-authority");
+            Material caPem = material(cluster, "certificate-authority", clusterField);
+            if (caPem != null) ca = certificates(caPem.bytes(), caPem.where());
 
             Supplier<String> auth = () -> null;
             List<X509Certificate> clientCert = null;
@@ -187,7 +194,8 @@ public final class KubeConfig {
                 String userField = "users[" + userName + "].user.";
                 for (String unsupported : List.of("exec", "auth-provider")) {
                     if (user.has(unsupported)) {
-                        throw new KubeConfigException(where + ": " + userField + unsupported + ": credential plugins are not supported");
+                        throw new KubeConfigException(
+                                where + ": " + userField + unsupported + ": credential plugins are not supported");
                     }
                 }
                 String token = text(user, "token");
@@ -199,21 +207,22 @@ public final class KubeConfig {
                     auth = tokenFileAuthorization(resolve(tokenFile), where + ": " + userField + "tokenFile " + tokenFile);
                     auth.get();
                 } else if (username != null && !username.isEmpty()) {
-                    String basic = Base64.getEncoder().encodeToString(
-                            (username + ":" + Optional.ofNullable(text(user, "password")).orElse("")).getBytes(StandardCharsets.UTF_8));
+                    String password = Optional.ofNullable(text(user, "password")).orElse("");
+                    String basic = Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
                     auth = () -> "Basic " + basic;
                 }
-                byte[] certPem = bytes(user, "client-certificate", userField);
-                byte[] keyPem = bytes(user, "client-key", userField);
+                Material certPem = material(user, "client-certificate", userField);
+                Material keyPem = material(user, "client-key", userField);
                 if ((certPem == null) != (keyPem == null)) {
-                    throw new KubeConfigException(where + ": " + userField + "client-certificate and client-key must be given together");
+                    throw new KubeConfigException(
+                            where + ": " + userField + "client-certificate and client-key must be given together");
                 }
                 if (certPem != null) {
-                    clientCert = certificates(certPem, where + ": " + userField + "client-certificate");
+                    clientCert = certificates(certPem.bytes(), certPem.where());
                     try {
-                        clientKey = Pem.privateKey(keyPem);
+                        clientKey = Pem.privateKey(keyPem.bytes());
                     } catch (IllegalArgumentException e) {
-                        throw new KubeConfigException(where + ": " + userField + "client-key: " + e.getMessage(), e);
+                        throw new KubeConfigException(keyPem.where() + ": " + e.getMessage(), e);
                     }
                 }
             }
@@ -229,7 +238,9 @@ public final class KubeConfig {
                 for (JsonNode e : entries) {
                     if (name.equals(e.path("name").asText(null))) {
                         JsonNode value = e.path(inner);
-                        if (!value.isObject()) throw new KubeConfigException(where + ": " + list + "[" + name + "]." + inner + " is missing");
+                        if (!value.isObject()) {
+                            throw new KubeConfigException(where + ": " + list + "[" + name + "]." + inner + " is missing");
+                        }
                         return value;
                     }
                 }
@@ -243,19 +254,21 @@ public final class KubeConfig {
             return v;
         }
 
-        /** {@code field-data} (base64) or {@code field} (a file path), or null when neither is set. */
-        private byte[] bytes(JsonNode node, String field, String prefix) {
+        /** PEM from {@code field-data} (base64) or {@code field} (a file path); null when neither is set. */
+        private Material material(JsonNode node, String field, String prefix) {
             String data = text(node, field + "-data");
             if (data != null && !data.isEmpty()) {
+                String at = where + ": " + prefix + field + "-data";
                 try {
-                    return Base64.getDecoder().decode(data.replaceAll("\\s", ""));
+                    return new Material(Base64.getDecoder().decode(data.replaceAll("\\s", "")), at);
                 } catch (IllegalArgumentException e) {
-                    throw new KubeConfigException(where + ": " + prefix + field + "-data: not valid base64", e);
+                    throw new KubeConfigException(at + ": not valid base64", e);
                 }
             }
             String file = text(node, field);
             if (file == null || file.isEmpty()) return null;
-            return readFile(resolve(file), where + ": " + prefix + field + " " + file);
+            String at = where + ": " + prefix + field + " " + file;
+            return new Material(readFile(resolve(file), at), at);
         }
 
         private Path resolve(String file) {

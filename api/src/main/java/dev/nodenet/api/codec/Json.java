@@ -13,8 +13,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The shared JSON codec: null properties omitted on output (null values inside maps kept), unknown fields never fail decoding (the records keep them),
- * decimals read as BigDecimal so numbers in unmodelled fields survive a round trip unchanged.
+ * The shared JSON codec: null properties omitted on output (null values inside maps kept), unknown fields never
+ * fail decoding (the records keep them), decimals read as BigDecimal so numbers in unmodelled fields survive a round trip unchanged.
  * <p>Thread-safe: the mapper is configured once and never changed; do not reconfigure {@link #mapper()}.
  */
 public final class Json {

@@ -26,7 +26,8 @@ public record Condition(
     }
 
     /** Without unmodelled fields. */
-    public Condition(String type, String status, String reason, String message, String lastTransitionTime, String lastHeartbeatTime, String lastProbeTime) {
+    public Condition(String type, String status, String reason, String message, String lastTransitionTime,
+            String lastHeartbeatTime, String lastProbeTime) {
         this(type, status, reason, message, lastTransitionTime, lastHeartbeatTime, lastProbeTime, null);
     }
 }

@@ -28,7 +28,8 @@ public record Endpoint(
     }
 
     /** Without unmodelled fields. */
-    public Endpoint(List<String> addresses, EndpointConditions conditions, String hostname, String nodeName, String zone, EndpointHints hints, ObjectReference targetRef) {
+    public Endpoint(List<String> addresses, EndpointConditions conditions, String hostname, String nodeName,
+            String zone, EndpointHints hints, ObjectReference targetRef) {
         this(addresses, conditions, hostname, nodeName, zone, hints, targetRef, null);
     }
 

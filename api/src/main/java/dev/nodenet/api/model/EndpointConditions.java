@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * discovery.k8s.io/v1 EndpointConditions; a null {@code ready} means ready (API semantics).
+ * discovery.k8s.io/v1 EndpointConditions. Absent conditions have defaults in the API: see the {@code effective...}
+ * methods.
  * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,5 +25,20 @@ public record EndpointConditions(
     /** Without unmodelled fields. */
     public EndpointConditions(Boolean ready, Boolean serving, Boolean terminating) {
         this(ready, serving, terminating, null);
+    }
+
+    /** {@code ready}, absent meaning true. */
+    public boolean effectiveReady() {
+        return ready == null || ready;
+    }
+
+    /** {@code serving}, absent meaning true (what kube-proxy assumes). */
+    public boolean effectiveServing() {
+        return serving == null || serving;
+    }
+
+    /** {@code terminating}, absent meaning false. */
+    public boolean effectiveTerminating() {
+        return terminating != null && terminating;
     }
 }

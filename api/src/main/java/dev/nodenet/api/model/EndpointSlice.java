@@ -33,7 +33,8 @@ public record EndpointSlice(
     }
 
     /** Without unmodelled fields. */
-    public EndpointSlice(String apiVersion, String kind, ObjectMeta metadata, String addressType, List<Endpoint> endpoints, List<EndpointPort> ports) {
+    public EndpointSlice(String apiVersion, String kind, ObjectMeta metadata, String addressType,
+            List<Endpoint> endpoints, List<EndpointPort> ports) {
         this(apiVersion, kind, metadata, addressType, endpoints, ports, null);
     }
 

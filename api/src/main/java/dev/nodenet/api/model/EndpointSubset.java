@@ -26,7 +26,8 @@ public record EndpointSubset(
     }
 
     /** Without unmodelled fields. */
-    public EndpointSubset(List<EndpointAddress> addresses, List<EndpointAddress> notReadyAddresses, List<EndpointPort> ports) {
+    public EndpointSubset(List<EndpointAddress> addresses, List<EndpointAddress> notReadyAddresses,
+            List<EndpointPort> ports) {
         this(addresses, notReadyAddresses, ports, null);
     }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * Any kind of object: apiVersion, kind and metadata typed, everything else kept in {@code extra}. Lets an informer or client work with resources this model has no record for.
+ * Any kind of object: apiVersion, kind and metadata typed, everything else kept in {@code extra}. Lets an informer or
+ * client work with resources this model has no record for.
  * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

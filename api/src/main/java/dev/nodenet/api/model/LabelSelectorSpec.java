@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * meta/v1 LabelSelector as it appears inside objects (matchLabels + matchExpressions); {@link dev.nodenet.api.selector.LabelSelector#from(LabelSelectorSpec)} turns it into a matcher.
+ * meta/v1 LabelSelector as it appears inside objects (matchLabels + matchExpressions); {@link
+ * dev.nodenet.api.selector.LabelSelector#from(LabelSelectorSpec)} turns it into a matcher.
  * <p>Immutable; {@code extra} holds fields this model does not know, so they survive a decode/encode round trip.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -27,7 +27,8 @@ public record NodeSpec(
     }
 
     /** Without unmodelled fields. */
-    public NodeSpec(String podCIDR, List<String> podCIDRs, String providerID, Boolean unschedulable, List<Taint> taints) {
+    public NodeSpec(String podCIDR, List<String> podCIDRs, String providerID, Boolean unschedulable,
+            List<Taint> taints) {
         this(podCIDR, podCIDRs, providerID, unschedulable, taints, null);
     }
 

@@ -37,73 +37,90 @@ public record ObjectMeta(
     }
 
     /** Without unmodelled fields. */
-    public ObjectMeta(String name, String generateName, String namespace, String uid, String resourceVersion, Long generation, String creationTimestamp, String deletionTimestamp, Long deletionGracePeriodSeconds, Map<String, String> labels, Map<String, String> annotations, List<OwnerReference> ownerReferences, List<String> finalizers) {
-        this(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, null);
+    public ObjectMeta(String name, String generateName, String namespace, String uid, String resourceVersion,
+            Long generation, String creationTimestamp, String deletionTimestamp, Long deletionGracePeriodSeconds,
+            Map<String, String> labels, Map<String, String> annotations, List<OwnerReference> ownerReferences,
+            List<String> finalizers) {
+        this(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp,
+                deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, null);
     }
 
     /** A copy with {@code name} replaced. */
     public ObjectMeta withName(String value) {
-        return new ObjectMeta(value, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(value, generateName, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code generateName} replaced. */
     public ObjectMeta withGenerateName(String value) {
-        return new ObjectMeta(name, value, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, value, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code namespace} replaced. */
     public ObjectMeta withNamespace(String value) {
-        return new ObjectMeta(name, generateName, value, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, value, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code uid} replaced. */
     public ObjectMeta withUid(String value) {
-        return new ObjectMeta(name, generateName, namespace, value, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, value, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code resourceVersion} replaced. */
     public ObjectMeta withResourceVersion(String value) {
-        return new ObjectMeta(name, generateName, namespace, uid, value, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, value, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code generation} replaced. */
     public ObjectMeta withGeneration(Long value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, value, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, value, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code creationTimestamp} replaced. */
     public ObjectMeta withCreationTimestamp(String value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, value, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, value, deletionTimestamp,
+                deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code deletionTimestamp} replaced. */
     public ObjectMeta withDeletionTimestamp(String value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, value, deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, value,
+                deletionGracePeriodSeconds, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code deletionGracePeriodSeconds} replaced. */
     public ObjectMeta withDeletionGracePeriodSeconds(Long value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, value, labels, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, value, labels, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code labels} replaced. */
     public ObjectMeta withLabels(Map<String, String> value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, value, annotations, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, value, annotations, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code annotations} replaced. */
     public ObjectMeta withAnnotations(Map<String, String> value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, value, ownerReferences, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, value, ownerReferences, finalizers, extra);
     }
 
     /** A copy with {@code ownerReferences} replaced. */
     public ObjectMeta withOwnerReferences(List<OwnerReference> value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, value, finalizers, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, value, finalizers, extra);
     }
 
     /** A copy with {@code finalizers} replaced. */
     public ObjectMeta withFinalizers(List<String> value) {
-        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, value, extra);
+        return new ObjectMeta(name, generateName, namespace, uid, resourceVersion, generation, creationTimestamp,
+                deletionTimestamp, deletionGracePeriodSeconds, labels, annotations, ownerReferences, value, extra);
     }
 
     /** Metadata naming a namespaced object. */

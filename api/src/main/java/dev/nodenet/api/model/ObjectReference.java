@@ -26,7 +26,8 @@ public record ObjectReference(
     }
 
     /** Without unmodelled fields. */
-    public ObjectReference(String apiVersion, String kind, String namespace, String name, String uid, String resourceVersion, String fieldPath) {
+    public ObjectReference(String apiVersion, String kind, String namespace, String name, String uid,
+            String resourceVersion, String fieldPath) {
         this(apiVersion, kind, namespace, name, uid, resourceVersion, fieldPath, null);
     }
 }

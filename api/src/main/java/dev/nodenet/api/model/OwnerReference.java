@@ -25,7 +25,8 @@ public record OwnerReference(
     }
 
     /** Without unmodelled fields. */
-    public OwnerReference(String apiVersion, String kind, String name, String uid, Boolean controller, Boolean blockOwnerDeletion) {
+    public OwnerReference(String apiVersion, String kind, String name, String uid, Boolean controller,
+            Boolean blockOwnerDeletion) {
         this(apiVersion, kind, name, uid, controller, blockOwnerDeletion, null);
     }
 }

@@ -25,7 +25,8 @@ public record ServicePort(
     }
 
     /** Without unmodelled fields. */
-    public ServicePort(String name, String protocol, Integer port, IntOrString targetPort, Integer nodePort, String appProtocol) {
+    public ServicePort(String name, String protocol, Integer port, IntOrString targetPort, Integer nodePort,
+            String appProtocol) {
         this(name, protocol, port, targetPort, nodePort, appProtocol, null);
     }
 

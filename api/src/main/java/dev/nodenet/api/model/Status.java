@@ -27,7 +27,8 @@ public record Status(
     }
 
     /** Without unmodelled fields. */
-    public Status(String apiVersion, String kind, ListMeta metadata, String status, String message, String reason, StatusDetails details, Integer code) {
+    public Status(String apiVersion, String kind, ListMeta metadata, String status, String message, String reason,
+            StatusDetails details, Integer code) {
         this(apiVersion, kind, metadata, status, message, reason, details, code, null);
     }
 

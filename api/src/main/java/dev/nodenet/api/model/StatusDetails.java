@@ -27,7 +27,8 @@ public record StatusDetails(
     }
 
     /** Without unmodelled fields. */
-    public StatusDetails(String name, String group, String kind, String uid, List<StatusCause> causes, Integer retryAfterSeconds) {
+    public StatusDetails(String name, String group, String kind, String uid, List<StatusCause> causes,
+            Integer retryAfterSeconds) {
         this(name, group, kind, uid, causes, retryAfterSeconds, null);
     }
 }

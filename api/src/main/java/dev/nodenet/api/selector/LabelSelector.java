@@ -148,7 +148,9 @@ public final class LabelSelector {
         }
         for (String v : values) {
             String valueError = valueError(v);
-            if (valueError != null) throw new IllegalArgumentException("label selector key " + key + ": value " + v + ": " + valueError);
+            if (valueError != null) {
+                throw new IllegalArgumentException("label selector key " + key + ": value " + v + ": " + valueError);
+            }
             if ((op == Operator.GREATER_THAN || op == Operator.LESS_THAN) && !v.matches("-?[0-9]+")) {
                 throw new IllegalArgumentException("label selector key " + key + ": " + v + " is not an integer");
             }

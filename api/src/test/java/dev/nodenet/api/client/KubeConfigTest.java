@@ -226,7 +226,7 @@ class KubeConfigTest {
         cases.put("current-context: x\n" + cluster + "contexts: [{name: x, context: {cluster: c, user: u}}]\n"
                 + "users: [{name: u, user: {client-certificate-data: " + b64("client.crt") + ", client-key-data: "
                 + Base64.getEncoder().encodeToString("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".getBytes()) + "}}]\n",
-                "users[u].user.client-key: cannot read private key");
+                "users[u].user.client-key-data: cannot read private key");
         cases.put("current-context: x\n" + cluster + "contexts: [{name: x, context: {cluster: c, user: u}}]\n"
                 + "users: [{name: u, user: {client-certificate-data: " + b64("client.crt") + "}}]\n",
                 "users[u].user.client-certificate and client-key must be given together");
@@ -237,6 +237,9 @@ class KubeConfigTest {
                 "users[u].user.client-certificate missing.crt: cannot read");
         cases.put("current-context: x\nclusters: [{name: c, cluster: {server: \"https://h\", certificate-authority-data: \"@@\"}}]\n"
                 + "contexts: [{name: x, context: {cluster: c}}]\n", "clusters[c].cluster.certificate-authority-data: not valid base64");
+        cases.put("current-context: x\nclusters: [{name: c, cluster: {server: \"https://h\", certificate-authority-data: "
+                + Base64.getEncoder().encodeToString("junk".getBytes()) + "}}]\ncontexts: [{name: x, context: {cluster: c}}]\n",
+                "clusters[c].cluster.certificate-authority-data: no PEM CERTIFICATE block found");
         cases.put("[1, 2]", "not a kubeconfig (expected a mapping)");
         cases.put("a: [", "not valid YAML or JSON");
         int i = 0;

@@ -96,6 +96,11 @@ class ModelCodecTest {
         assertEquals("n1", ep.hints().forNodes().get(0).name());
         assertEquals(Map.of("a", "b"), ep.extra().get("deprecatedTopology"));
         assertEquals(8080, slice.ports().get(0).port());
+        assertTrue(ep.conditions().effectiveReady());
+        assertFalse(ep.conditions().effectiveTerminating());
+        EndpointConditions unset = new EndpointConditions(null, null, null);
+        assertTrue(unset.effectiveReady() && unset.effectiveServing() && !unset.effectiveTerminating());
+        assertEquals("{}", Json.write(unset), "helpers are not serialised");
 
         Node node = Node.of(ObjectMeta.of("n1").withLabel(Node.ZONE_LABEL, "z1"))
                 .withSpec(new NodeSpec("10.244.1.0/24", List.of("10.244.1.0/24"), null, null, null))
@@ -151,6 +156,17 @@ class ModelCodecTest {
         assertTrue(e.getMessage().startsWith("bad YAML manifest"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Yaml.readAll("a: 1\n---\n- x\n"));
         assertEquals("bad YAML manifest: document 2 is not a mapping", e.getMessage());
+    }
+
+    @Test
+    void genericObjectKeepsAnyKind() {
+        String configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"namespace\":\"n\"},"
+                + "\"data\":{\"k\":\"v\"}}";
+        GenericObject obj = Json.read(configMap, GenericObject.class);
+        assertEquals("n/c", obj.key());
+        assertEquals(Map.of("k", "v"), obj.extra().get("data"));
+        assertEquals(configMap, Json.write(obj));
+        assertEquals("c", Node.of(ObjectMeta.of("c")).key(), "cluster-scoped key is the name");
     }
 
     @Test

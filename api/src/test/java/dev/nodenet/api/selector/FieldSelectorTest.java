@@ -32,6 +32,13 @@ class FieldSelectorTest {
         assertEquals(s, FieldSelector.parse(s.toString()));
     }
 
+    @org.junit.jupiter.api.Test
+    void nameSelectorAsKubectlUsesIt() {
+        assertEquals("metadata.name=web-1", FieldSelector.name("web-1").toString());
+        assertTrue(FieldSelector.name("web-1").matches(POD));
+        assertEquals(false, FieldSelector.name("web-2").matches(POD));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "metadata.name        | 13 | expected =, == or !=",

@@ -89,5 +89,12 @@ class LabelSelectorTest {
                 List.of(new LabelSelectorRequirement("a", "Gt", List.of("1"))))));
         assertThrows(IllegalArgumentException.class, () -> LabelSelector.from(new LabelSelectorSpec(null,
                 List.of(new LabelSelectorRequirement("a", "In", List.of())))));
+
+        LabelSelector built = LabelSelector.of(List.of(
+                LabelSelector.requirement("tier", LabelSelector.Operator.IN, List.of("front", "edge")),
+                LabelSelector.requirement("app", LabelSelector.Operator.EQUALS, List.of("web"))));
+        assertEquals(LabelSelector.parse("app=web,tier in (edge,front)"), built);
+        assertThrows(IllegalArgumentException.class,
+                () -> LabelSelector.requirement("app", LabelSelector.Operator.EXISTS, List.of("x")));
     }
 }
