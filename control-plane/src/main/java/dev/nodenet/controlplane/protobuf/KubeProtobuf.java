@@ -145,7 +145,7 @@ public final class KubeProtobuf {
             case STRING -> { expect(wire, WireReader.LEN, path); yield NODES.textNode(r.readString()); }
             case BYTES -> { expect(wire, WireReader.LEN, path); yield NODES.textNode(Base64.getEncoder().encodeToString(r.readBytes())); }
             case INT32 -> { expect(wire, WireReader.VARINT, path); yield NODES.numberNode((int) r.readVarint()); }
-            case INT64 -> { expect(wire, WireReader.VARINT, path); yield NODES.numberNode(r.readVarint()); }
+            case INT64 -> { expect(wire, WireReader.VARINT, path); yield number(r.readVarint()); }
             case BOOL -> { expect(wire, WireReader.VARINT, path); yield NODES.booleanNode(r.readVarint() != 0); }
             case MESSAGE -> { expect(wire, WireReader.LEN, path); yield message(f.message(), r.readMessage(), path); }
             case TIME -> { expect(wire, WireReader.LEN, path); yield time(r.readMessage(), path); }
@@ -217,6 +217,11 @@ public final class KubeProtobuf {
             else r.skip(tag & 7);
         }
         return s;
+    }
+
+    /** An int node when the value fits, as Jackson's parser would produce for the same JSON text. */
+    private static JsonNode number(long v) {
+        return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
     }
 
     private static boolean isNumeric(Msg.Type t) {
