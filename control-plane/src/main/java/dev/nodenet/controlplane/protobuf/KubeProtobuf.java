@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -93,6 +94,7 @@ public final class KubeProtobuf {
     /** Converts one message; {@code path} is the JSON path of the message for error messages. */
     static ObjectNode message(Msg msg, WireReader r, String path) throws ProtobufException {
         JsonNode[] values = new JsonNode[msg.fields.size()];
+        ByteArrayOutputStream[] pending = null;
         while (r.hasMore()) {
             int tag = r.readTag();
             int number = tag >>> 3, wire = tag & 7;
@@ -123,11 +125,22 @@ public final class KubeProtobuf {
                             list.add(value(f, wire, r, fpath + "[" + list.size() + "]"));
                         }
                         values[i] = list;
+                    } else if (isMessage(f.type())) {
+                        // A singular message seen again is merged, which protobuf defines as decoding the concatenation.
+                        expect(wire, WireReader.LEN, fpath);
+                        if (pending == null) pending = new ByteArrayOutputStream[values.length];
+                        if (pending[i] == null) pending[i] = new ByteArrayOutputStream();
+                        pending[i].writeBytes(r.readBytes());
                     } else {
-                        values[i] = value(f, wire, r, fpath); // proto semantics: the last occurrence wins
+                        values[i] = value(f, wire, r, fpath); // a scalar seen again: the last occurrence wins
                     }
                 }
             }
+        }
+        for (int i = 0; pending != null && i < values.length; i++) {
+            if (pending[i] == null) continue;
+            Msg.Field f = msg.fields.get(i);
+            values[i] = nested(f, new WireReader(pending[i].toByteArray()), path.isEmpty() ? f.json() : path + "." + f.json());
         }
         ObjectNode out = NODES.objectNode();
         for (int i = 0; i < values.length; i++) {
@@ -147,12 +160,24 @@ public final class KubeProtobuf {
             case INT32 -> { expect(wire, WireReader.VARINT, path); yield NODES.numberNode((int) r.readVarint()); }
             case INT64 -> { expect(wire, WireReader.VARINT, path); yield number(r.readVarint()); }
             case BOOL -> { expect(wire, WireReader.VARINT, path); yield NODES.booleanNode(r.readVarint() != 0); }
-            case MESSAGE -> { expect(wire, WireReader.LEN, path); yield message(f.message(), r.readMessage(), path); }
-            case TIME -> { expect(wire, WireReader.LEN, path); yield time(r.readMessage(), path); }
-            case INT_OR_STRING -> { expect(wire, WireReader.LEN, path); yield intOrString(r.readMessage(), path); }
-            case QUANTITY -> { expect(wire, WireReader.LEN, path); yield NODES.textNode(quantity(r.readMessage(), path)); }
+            case MESSAGE, TIME, INT_OR_STRING, QUANTITY -> { expect(wire, WireReader.LEN, path); yield nested(f, r.readMessage(), path); }
             case STRING_MAP, QUANTITY_MAP -> throw new IllegalStateException("maps are handled by the caller");
         };
+    }
+
+    /** Decodes a message-typed value (our declared message or a well-known one) from exactly its bytes. */
+    private static JsonNode nested(Msg.Field f, WireReader r, String path) throws ProtobufException {
+        return switch (f.type()) {
+            case MESSAGE -> message(f.message(), r, path);
+            case TIME -> time(r, path);
+            case INT_OR_STRING -> intOrString(r, path);
+            case QUANTITY -> NODES.textNode(quantity(r, path));
+            default -> throw new IllegalStateException(f.type() + " is not a message type");
+        };
+    }
+
+    private static boolean isMessage(Msg.Type t) {
+        return t == Msg.Type.MESSAGE || t == Msg.Type.TIME || t == Msg.Type.INT_OR_STRING || t == Msg.Type.QUANTITY;
     }
 
     /** A map entry is a message with key = 1 and value = 2; a missing key or value is Go's zero value. */

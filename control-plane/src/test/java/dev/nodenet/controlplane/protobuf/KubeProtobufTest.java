@@ -166,6 +166,14 @@ class KubeProtobufTest {
     }
 
     @Test
+    void aSingularMessageSeenTwiceIsMerged() throws Exception {
+        Pb ns = Pb.of().msg(1, Pb.of().str(1, "first").entry(11, "a", "1"))
+                .msg(1, Pb.of().str(1, "second").entry(11, "b", "2").str(14, "f"));
+        assertEquals(json("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"second\",\"labels\":{\"a\":\"1\",\"b\":\"2\"},\"finalizers\":[\"f\"]}}"),
+                KubeProtobuf.decode(Pb.body("v1", "Namespace", ns)));
+    }
+
+    @Test
     void goZeroTimeIsNullAndOutOfRangeTimeFails() throws Exception {
         ObjectNode ns = KubeProtobuf.decode(Pb.body("v1", "Namespace", Pb.of().msg(1, Pb.of().msg(8, Pb.of().rawVarint(8).rawVarint(-62135596800L)))));
         assertTrue(ns.at("/metadata/creationTimestamp").isNull());
