@@ -17,8 +17,10 @@ import java.util.Map;
  * JSON tree a JSON client would have sent for the same Go object. Pure and thread-safe.
  *
  * <p>Wire format: magic {@code k8s\0}, then a {@code runtime.Unknown} message whose typeMeta names
- * the kind and whose raw bytes hold the object's own message. Kinds decoded: v1 Namespace and
- * Service (see {@link KubeMessages}); others are rejected so the client can retry with JSON.
+ * the kind and whose raw bytes hold the object's own message. Kinds decoded (see {@link KubeMessages}):
+ * v1 Namespace, Service, Endpoints, and partly Pod and Node; discovery.k8s.io/v1 EndpointSlice.
+ * Other kinds, and fields of the partly declared messages that we do not declare, are rejected with
+ * a {@link ProtobufException} rather than dropped, so the caller can ask the client for JSON.
  */
 public final class KubeProtobuf {
     /** The media type Kubernetes clients send protobuf bodies with. */
@@ -34,7 +36,11 @@ public final class KubeProtobuf {
 
     private static final Map<String, Kind> KINDS = Map.of(
             "Namespace", new Kind("v1", KubeMessages.NAMESPACE),
-            "Service", new Kind("v1", KubeMessages.SERVICE));
+            "Service", new Kind("v1", KubeMessages.SERVICE),
+            "Pod", new Kind("v1", KubeMessages.POD),
+            "Node", new Kind("v1", KubeMessages.NODE),
+            "Endpoints", new Kind("v1", KubeMessages.ENDPOINTS),
+            "EndpointSlice", new Kind("discovery.k8s.io/v1", KubeMessages.ENDPOINT_SLICE));
 
     private KubeProtobuf() {}
 
