@@ -84,11 +84,11 @@ public final class KubeProtobuf {
                 default -> r.skip(wire); // 4 = contentType, informational
             }
         }
-        if (!encoding.isEmpty()) throw new ProtobufException("protobuf: content encoding " + encoding + " is not supported");
+        if (!encoding.isEmpty()) throw new ProtobufException("protobuf: content encoding " + encoding + " is not supported", true);
         Kind k = KINDS.get(kind);
         if (k == null || !k.apiVersion().equals(apiVersion)) {
             String what = kind.isEmpty() ? "(no kind)" : (apiVersion.isEmpty() ? kind : apiVersion + " " + kind);
-            throw new ProtobufException("protobuf is not supported for kind " + what + "; send application/json");
+            throw new ProtobufException("protobuf is not supported for kind " + what + "; send application/json", true);
         }
         ObjectNode out = NODES.objectNode();
         out.put("apiVersion", apiVersion);
@@ -107,7 +107,7 @@ public final class KubeProtobuf {
             int i = msg.indexOf(number);
             if (i < 0) {
                 if (msg.strict) {
-                    throw new ProtobufException("protobuf: field " + number + " of " + msg.name + " at " + where(path) + " is not supported; send application/json");
+                    throw new ProtobufException("protobuf: field " + number + " of " + msg.name + " at " + where(path) + " is not supported; send application/json", true);
                 }
                 r.skip(wire);
                 continue;

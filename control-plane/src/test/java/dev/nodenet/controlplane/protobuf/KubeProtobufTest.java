@@ -86,6 +86,7 @@ class KubeProtobufTest {
     void wrongMagic() {
         ProtobufException e = assertThrows(ProtobufException.class, () -> KubeProtobuf.decode("{\"kind\":\"x\"}".getBytes()));
         assertTrue(e.getMessage().contains("magic"), e.getMessage());
+        assertFalse(e.unsupported());
         assertThrows(ProtobufException.class, () -> KubeProtobuf.decode(new byte[]{0x6b, 0x38}));
         assertThrows(ProtobufException.class, () -> KubeProtobuf.decode(null));
     }
@@ -94,6 +95,7 @@ class KubeProtobufTest {
     void unsupportedKind() {
         ProtobufException e = assertThrows(ProtobufException.class, () -> KubeProtobuf.decode(Pb.body("apps/v1", "Deployment", Pb.of())));
         assertEquals("protobuf is not supported for kind apps/v1 Deployment; send application/json", e.getMessage());
+        assertTrue(e.unsupported());
         assertThrows(ProtobufException.class, () -> KubeProtobuf.decode(Pb.body("v2", "Namespace", Pb.of())));
     }
 

@@ -57,6 +57,7 @@ class MoreKindsTest {
         Pb volumes = Pb.of().msg(1, Pb.of().str(1, "data")).msg(2, container());
         ProtobufException e = assertThrows(ProtobufException.class, () -> KubeProtobuf.decode(Pb.body("v1", "Pod", Pb.of().msg(2, volumes))));
         assertTrue(e.getMessage().contains("field 1 of PodSpec at spec"), e.getMessage());
+        assertTrue(e.unsupported());
         Pb probe = Pb.of().msg(2, Pb.of().str(1, "c").msg(10, Pb.of()));
         e = assertThrows(ProtobufException.class, () -> KubeProtobuf.decode(Pb.body("v1", "Pod", Pb.of().msg(2, probe))));
         assertTrue(e.getMessage().contains("field 10 of Container at spec.containers[0]"), e.getMessage());
