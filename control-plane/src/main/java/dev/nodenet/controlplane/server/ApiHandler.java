@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.nodenet.controlplane.patch.PatchType;
+import dev.nodenet.controlplane.protobuf.KubeProtobuf;
+import dev.nodenet.controlplane.protobuf.ProtobufException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -344,8 +346,17 @@ final class ApiHandler implements HttpHandler {
         byte[] body = req.body();
         if (body.length == 0) throw ApiException.badRequest("the request body is empty; expected a " + type.kind() + " object");
         boolean yaml = ct.equals("application/yaml");
-        if (!ct.isEmpty() && !ct.equals("application/json") && !yaml && !ct.equals("*/*")) {
-            throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+        if (KubeProtobuf.isProtobuf(ct)) {
+            // Typed clients (kubectl create namespace/service) send protobuf; the rest of the pipeline speaks JSON.
+            try {
+                body = mapper.writeValueAsBytes(KubeProtobuf.decode(body));
+            } catch (ProtobufException e) {
+                if (e.unsupported()) throw ApiException.unsupportedMediaType(e.getMessage());
+                throw ApiException.badRequest("the body of the request could not be decoded as protobuf: " + e.getMessage());
+            }
+        } else if (!ct.isEmpty() && !ct.equals("application/json") && !yaml && !ct.equals("*/*")) {
+            throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: "
+                    + "application/json, application/yaml, application/vnd.kubernetes.protobuf");
         }
         FieldValidation.Decoded decoded = ctx.fieldValidation().decode(type, body, yaml, directive);
         ObjectNode obj = decoded.object();

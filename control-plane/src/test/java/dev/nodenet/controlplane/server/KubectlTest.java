@@ -211,6 +211,22 @@ class KubectlTest {
     }
 
     @Test
+    void typedCreateCommandsWork() {
+        // kubectl's typed clientset sends these as application/vnd.kubernetes.protobuf
+        kubectl.run("create", "namespace", "typed").ok();
+        kubectl.run("create", "service", "clusterip", "c1", "-n", "typed", "--tcp=80:8080", "--tcp=443:8443").ok();
+        kubectl.run("create", "service", "nodeport", "n1", "-n", "typed", "--tcp=80:8080").ok();
+        kubectl.run("create", "service", "externalname", "e1", "-n", "typed", "--external-name=example.com").ok();
+        assertEquals("80 443", kubectl.run("get", "-n", "typed", "svc", "c1", "-o", "jsonpath={.spec.ports[*].port}").ok().out());
+        assertEquals("NodePort", kubectl.run("get", "-n", "typed", "svc", "n1", "-o", "jsonpath={.spec.type}").ok().out());
+        assertEquals("example.com", kubectl.run("get", "-n", "typed", "svc", "e1", "-o", "jsonpath={.spec.externalName}").ok().out());
+        kubectl.run("run", "web", "-n", "typed", "--image=nodenet/echo", "--port=8080", "--labels=app=web").ok();
+        assertEquals("app=web", kubectl.run("get", "-n", "typed", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.labels}").ok().out()
+                .replaceAll("[{}\"]", "").replace(':', '='));
+        kubectl.run("delete", "namespace", "typed").ok();
+    }
+
+    @Test
     void deleteWaitsForTheObjectToGo() {
         namespace("del-wait");
         kubectl.withInput(SERVICE, "apply", "-n", "del-wait", "-f", "-").ok();
