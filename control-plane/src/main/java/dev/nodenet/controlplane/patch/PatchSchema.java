@@ -1,5 +1,10 @@
 package dev.nodenet.controlplane.patch;
 
+import dev.nodenet.controlplane.schema.FieldSchema;
+import dev.nodenet.controlplane.schema.KubeSchemas;
+import dev.nodenet.controlplane.schema.ObjectSchema;
+import dev.nodenet.controlplane.schema.SchemaCatalog;
+import dev.nodenet.controlplane.schema.TypeRef;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -161,107 +166,48 @@ public final class PatchSchema {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Built-in schemas. Each rule mirrors a patchStrategy/patchMergeKey struct tag of k8s.io/api; lists without tags
-    // (for example Service spec.externalIPs, Node spec.taints, Endpoints subsets, EndpointSlice endpoints) are absent
-    // on purpose: they are replaced wholesale.
+    // Built-in schemas: derived from the object schemas the server publishes in /openapi/v3 (KubeSchemas), so the
+    // patch strategies kubectl reads from our OpenAPI documents and the ones the server applies are the same facts.
+    // Lists without x-kubernetes-patch-strategy (Service spec.externalIPs, Node spec.taints, Endpoints subsets,
+    // EndpointSlice endpoints, ...) get no rule: they are replaced wholesale.
 
     private static Map<String, PatchSchema> builtIns() {
+        SchemaCatalog catalog = KubeSchemas.catalog();
         Map<String, PatchSchema> m = new LinkedHashMap<>();
-
-        // core/v1 Service: ServiceSpec.Ports (merge, key port); ServiceStatus.Conditions (merge, key type).
-        m.put("Service", builder().withObjectMeta()
-                .mergeList("spec.ports", "port")
-                .mergeList("status.conditions", "type")
-                .build());
-
-        // core/v1 Pod.
-        Builder pod = builder().withObjectMeta();
-        podSpec(pod, "spec");
-        pod.mergeList("status.conditions", "type")
-                .mergeList("status.hostIPs", "ip")
-                .mergeList("status.podIPs", "ip")
-                .field("status.resourceClaimStatuses", FieldMeta.mergeRetainKeys("name"))
-                .mergeList("status.nodeAllocatableResourceClaimStatuses", "resourceClaimName")
-                .mergeList("status.nodeAllocatableResourceClaimStatuses.mapping", "name")
-                .mergeList("status.nodeAllocatableResourceClaimStatuses.overhead", "name")
-                .mergeList("status.volumeHealth.healthConditions", "status");
-        for (String statuses : List.of("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")) {
-            // The status lists themselves are atomic; ContainerStatus has two tagged lists.
-            pod.mergeList("status." + statuses + ".volumeMounts", "mountPath")
-                    .mergeList("status." + statuses + ".allocatedResourcesStatus", "name");
-        }
-        m.put("Pod", pod.build());
-
-        // core/v1 Node: NodeSpec.PodCIDRs (merge primitives); NodeStatus.Conditions/Addresses (merge, key type).
-        m.put("Node", builder().withObjectMeta()
-                .mergePrimitives("spec.podCIDRs")
-                .mergeList("status.conditions", "type")
-                .mergeList("status.addresses", "type")
-                .build());
-
-        // core/v1 Namespace: NamespaceStatus.Conditions (merge, key type); spec.finalizers has no strategy.
-        m.put("Namespace", builder().withObjectMeta()
-                .mergeList("status.conditions", "type")
-                .build());
-
-        // core/v1 ServiceAccount: Secrets (merge, key name).
-        m.put("ServiceAccount", builder().withObjectMeta()
-                .mergeList("secrets", "name")
-                .build());
-
-        // core/v1 PersistentVolumeClaim / PersistentVolume status.
-        m.put("PersistentVolumeClaim", builder().withObjectMeta()
-                .mergeList("status.conditions", "type")
-                .build());
-        m.put("PersistentVolume", builder().withObjectMeta()
-                .mergeList("status.healthStatus.healthConditions", "status")
-                .build());
-
-        // core/v1 ReplicationController: the pod template and status conditions.
-        Builder rc = builder().withObjectMeta();
-        rc.mergeList("spec.template.metadata.ownerReferences", "uid");
-        rc.mergePrimitives("spec.template.metadata.finalizers");
-        podSpec(rc, "spec.template.spec");
-        rc.mergeList("status.conditions", "type");
-        m.put("ReplicationController", rc.build());
-
-        // core/v1 PodTemplate.
-        Builder pt = builder().withObjectMeta();
-        pt.mergeList("template.metadata.ownerReferences", "uid");
-        pt.mergePrimitives("template.metadata.finalizers");
-        podSpec(pt, "template.spec");
-        m.put("PodTemplate", pt.build());
-
-        // core/v1 ComponentStatus.
-        m.put("ComponentStatus", builder().withObjectMeta().mergeList("conditions", "type").build());
-
-        // core/v1 Endpoints (subsets, addresses, ports) and discovery/v1 EndpointSlice (endpoints, ports) carry no
-        // strategy tags: every list in them is replaced. ConfigMap, Secret, Event, ... only have ObjectMeta rules.
-        for (String plain : List.of("Endpoints", "EndpointSlice", "ConfigMap", "Secret", "Event", "LimitRange",
-                "ResourceQuota", "Binding")) {
-            m.put(plain, GENERIC);
+        for (ObjectSchema schema : catalog.schemas().values()) {
+            if (schema.kind().isEmpty()) continue;
+            Builder b = builder();
+            collect(catalog, schema, new ArrayList<>(), b, new java.util.HashSet<>());
+            m.putIfAbsent(schema.kind().get().kind(), b.build());
         }
         return Map.copyOf(m);
     }
 
-    /** The tagged lists of core/v1 PodSpec (and Container, EphemeralContainerCommon) under {@code prefix}. */
-    private static void podSpec(Builder b, String prefix) {
-        String p = prefix + ".";
-        b.field(p + "volumes", FieldMeta.mergeRetainKeys("name"))
-                .mergeList(p + "imagePullSecrets", "name")
-                .mergeList(p + "hostAliases", "ip")
-                .mergeList(p + "topologySpreadConstraints", "topologyKey")
-                .mergeList(p + "schedulingGates", "name")
-                .field(p + "resourceClaims", FieldMeta.mergeRetainKeys("name"))
-                .mergeList(p + "evictionResponders", "name");
-        for (String containers : List.of("containers", "initContainers", "ephemeralContainers")) {
-            String c = p + containers;
-            b.mergeList(c, "name")
-                    .mergeList(c + ".ports", "containerPort")
-                    .mergeList(c + ".env", "name")
-                    .mergeList(c + ".volumeMounts", "mountPath")
-                    .mergeList(c + ".volumeDevices", "devicePath");
+    /** Adds a rule for every tagged field reachable from {@code schema}; {@code visiting} guards recursive types. */
+    private static void collect(SchemaCatalog catalog, ObjectSchema schema, List<String> path, Builder b, java.util.Set<String> visiting) {
+        if (schema.open() || !visiting.add(schema.name())) return;
+        for (FieldSchema f : schema.fields()) {
+            path.add(f.name());
+            FieldMeta meta = meta(f);
+            if (meta != FieldMeta.NONE) b.field(List.copyOf(path), meta);
+            TypeRef t = f.type();
+            while (t instanceof TypeRef.ArrayOf a) t = a.items();
+            if (t instanceof TypeRef.Ref ref) collect(catalog, catalog.resolve(ref), path, b, visiting);
+            path.removeLast();
         }
+        visiting.remove(schema.name());
+    }
+
+    private static FieldMeta meta(FieldSchema f) {
+        String strategy = f.patchStrategy();
+        if (strategy.isEmpty()) return FieldMeta.NONE;
+        boolean merge = strategy.contains("merge");
+        boolean retainKeys = strategy.contains("retainKeys");
+        String key = f.patchMergeKey().isEmpty() ? null : f.patchMergeKey();
+        if (strategy.equals("replace")) return FieldMeta.replace();
+        if (merge && key != null) return retainKeys ? FieldMeta.mergeRetainKeys(key) : FieldMeta.merge(key);
+        if (merge) return FieldMeta.mergePrimitives();
+        return new FieldMeta(Strategy.NONE, null, retainKeys);
     }
 
     @Override
