@@ -191,12 +191,12 @@ public final class Registry {
         }
         strategy(type).prepareForUpdate(next, old);
         validate(type, next, old);
-        ObjectNode oldForCompare = old.deepCopy();
-        metadata(oldForCompare).remove("resourceVersion");
-        if (oldForCompare.equals(next)) return withRevision(next, current.modRevision()); // no-op: no new revision
+        byte[] encoded = encode(next);
+        // Compare as parsed from bytes on both sides, so 1 (int) and 1 (long) or a different key order are equal.
+        if (decodeBytes(encoded).equals(decodeBytes(current.value()))) return withRevision(next, current.modRevision()); // no-op: no new revision
         if (dryRun) return withRevision(next, current.modRevision());
         try {
-            Store.Entry e = store.update(type.key(namespace, name), encode(next), conditional ? current.modRevision() : 0);
+            Store.Entry e = store.update(type.key(namespace, name), encoded, conditional ? current.modRevision() : 0);
             return withRevision(next, e.modRevision());
         } catch (StoreException.Conflict ex) {
             throw ApiException.conflict(type, name);
