@@ -31,6 +31,8 @@ public final class ApiServerCommand {
         Flags.Flag<Duration> compaction = flags.duration("compaction-interval", Duration.ofMinutes(5), "How often old revisions are compacted.");
         Flags.Flag<Integer> retain = flags.integer("compaction-retain-revisions", 10_000, "Recent revisions kept available to watches after compaction.");
         Flags.Flag<String> sans = flags.string("tls-san", "", "Extra comma-separated DNS names or IPs for the serving certificate.");
+        Flags.Flag<String> tokenFile = flags.string("token-auth-file", "", "Static tokens in kube-apiserver's CSV format: token,user,uid,\"group1,group2\". "
+                + "Group system:masters is admin; system:node:NAME in system:nodes is a node.");
         try {
             if (!flags.parse(args)) {
                 flags.usage(out);
@@ -47,7 +49,7 @@ public final class ApiServerCommand {
         }
         List<String> extra = sans.get().isBlank() ? List.of() : Arrays.stream(sans.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ApiServer.Config config = new ApiServer.Config(Path.of(dataDir.get()), bind.get(), port.get(), minRequestTimeout.get(),
-                Duration.ofSeconds(30), compaction.get(), retain.get(), extra);
+                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()));
         ApiServer server;
         try {
             server = ApiServer.start(config);

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
+
+import javax.net.ssl.SSLSession;
 import dev.nodenet.controlplane.patch.PatchType;
 import dev.nodenet.controlplane.protobuf.KubeProtobuf;
 import dev.nodenet.controlplane.protobuf.ProtobufException;
@@ -142,7 +145,8 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void requireAuth(Request req) {
-        req.user = ctx.authenticator().authenticate(req.header("Authorization"));
+        SSLSession tls = req.exchange instanceof HttpsExchange https ? https.getSSLSession() : null;
+        req.user = ctx.authenticator().authenticate(req.header("Authorization"), tls);
         if (req.user == null) throw ApiException.unauthorized();
     }
 
@@ -187,6 +191,7 @@ final class ApiHandler implements HttpHandler {
         if (sub != null && !type.subresources().contains(sub)) throw ApiException.pathNotFound(req.path);
         Registry.Part part = "status".equals(sub) ? Registry.Part.STATUS : Registry.Part.MAIN;
         if (type.namespaced() && name != null && namespace == null) throw ApiException.pathNotFound(req.path);
+        ctx.authorizer().authorize(req.user, verb(req, name, legacyWatch), type, namespace, name, sub);
         if (legacyWatch) {
             if (!req.method.equals("GET")) throw ApiException.methodNotAllowed(req.method, req.path);
             watch(req, type, namespace, name);
@@ -194,6 +199,18 @@ final class ApiHandler implements HttpHandler {
         }
         if (name == null) collection(req, type, namespace);
         else item(req, type, namespace, name, part);
+    }
+
+    /** The Kubernetes verb of a request, as authorization sees it. */
+    private static String verb(Request req, String name, boolean legacyWatch) {
+        return switch (req.method) {
+            case "GET", "HEAD" -> legacyWatch || (name == null && req.flag("watch")) ? "watch" : name == null ? "list" : "get";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> name == null ? "deletecollection" : "delete";
+            default -> req.method.toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     /** /api/v1/namespaces/NAME/status and /finalize address the namespace itself. */
@@ -211,6 +228,7 @@ final class ApiHandler implements HttpHandler {
                 if (type.namespaced() && namespace == null) throw ApiException.methodNotAllowed(req.method, req.path);
                 ObjectNode obj = decodeBody(req, type);
                 checkNamespace(type, namespace, obj);
+                if (type.kind().equals("Node")) Authorizer.checkNodeCreate(req.user, obj);
                 ObjectNode created = registry.create(type, namespace, obj, req.dryRun());
                 sendJson(req.exchange, 201, created);
             }

@@ -50,25 +50,30 @@ public final class ApiServer implements AutoCloseable {
      * @param compactionInterval        how often old revisions are compacted
      * @param compactionRetainRevisions how many recent revisions stay available to watches
      * @param extraSans                 more names/IPs for the serving certificate
+     * @param tokenAuthFile             kube-apiserver-style static token CSV, or null
      */
     public record Config(Path dataDir, String bindAddress, int securePort, Duration minRequestTimeout, Duration watchHeartbeat,
-                         Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans) {
+                         Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans, Path tokenAuthFile) {
         public static Config defaults(Path dataDir) {
-            return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of());
+            return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of(), null);
         }
 
         public Config withPort(int port) {
-            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans);
+            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile);
         }
 
         public Config withWatchHeartbeat(Duration d) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile);
+        }
+
+        public Config withTokenAuthFile(Path file) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file);
         }
     }
 
     /** What request handling needs; shared by every request thread (all members thread-safe). */
     record Context(ObjectMapper mapper, Registry registry, Discovery discovery, Clock clock, Authenticator authenticator,
-                   OpenApi openApi, Patching patching, FieldValidation fieldValidation, ObjectNode version,
+                   Authorizer authorizer, OpenApi openApi, Patching patching, FieldValidation fieldValidation, ObjectNode version,
                    Duration minRequestTimeout, Duration watchHeartbeat, Store store) {
         boolean healthy() {
             try {
@@ -85,17 +90,21 @@ public final class ApiServer implements AutoCloseable {
     private final Store store;
     private final Path kubeconfig;
     private final String url;
+    private final Pki pki;
 
-    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Path kubeconfig, String url) {
+    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Path kubeconfig, String url, Pki pki) {
         this.http = http;
         this.executor = executor;
         this.store = store;
         this.kubeconfig = kubeconfig;
         this.url = url;
+        this.pki = pki;
     }
 
     public static ApiServer start(Config config) throws IOException {
         Path dir = config.dataDir().toAbsolutePath();
+        Map<String, UserInfo> tokens = new java.util.LinkedHashMap<>();
+        if (config.tokenAuthFile() != null) tokens.putAll(Authenticator.readTokenFile(config.tokenAuthFile()));
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -104,6 +113,7 @@ public final class ApiServer implements AutoCloseable {
         if (!Files.isWritable(dir)) throw new IOException("data directory " + dir + " is not writable");
         Pki pki = Pki.loadOrCreate(dir.resolve("pki"), Pki.defaultServerNames(config.bindAddress(), config.extraSans()));
         String adminToken = loadOrCreateToken(dir.resolve("admin.token"));
+        tokens.put(adminToken, new UserInfo("admin", List.of(UserInfo.MASTERS)));
         ObjectMapper mapper = new ObjectMapper();
         SqliteStore store = SqliteStore.open(dir);
         boolean started = false;
@@ -121,6 +131,7 @@ public final class ApiServer implements AutoCloseable {
                     SSLParameters p = ssl.getDefaultSSLParameters();
                     p.setProtocols(new String[]{"TLSv1.3", "TLSv1.2"});
                     p.setApplicationProtocols(new String[]{"http/1.1"});
+                    p.setWantClientAuth(true); // client certificates signed by our CA authenticate (CN = user, O = groups)
                     params.setSSLParameters(p);
                 }
             });
@@ -132,7 +143,7 @@ public final class ApiServer implements AutoCloseable {
                     .put("gitTreeState", "clean").put("buildDate", "2026-01-01T00:00:00Z").put("goVersion", "java" + Runtime.version().feature())
                     .put("compiler", "javac").put("platform", "linux/amd64");
             Context ctx = new Context(mapper, registry, new Discovery(ResourceType.ALL, host + ":" + port), clock,
-                    new Authenticator(Map.of(adminToken, "admin")), new OpenApi(ResourceType.ALL), new Patching(),
+                    new Authenticator(tokens), new Authorizer(registry), new OpenApi(ResourceType.ALL), new Patching(),
                     new FieldValidation(), version, config.minRequestTimeout(), config.watchHeartbeat(), store);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
@@ -141,7 +152,7 @@ public final class ApiServer implements AutoCloseable {
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             writeKubeconfig(kubeconfig, url, pki.caPem(), adminToken);
             started = true;
-            return new ApiServer(http, executor, store, kubeconfig, url);
+            return new ApiServer(http, executor, store, kubeconfig, url, pki);
         } finally {
             if (!started) store.close();
         }
@@ -172,6 +183,49 @@ public final class ApiServer implements AutoCloseable {
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes a kubeconfig for a node identity ({@code system:node:NAME}, group {@code system:nodes}) authenticated by a
+     * client certificate signed by this server's CA; what {@code ./nodenet node-kubeconfig} hands to a node daemon.
+     */
+    public Path writeNodeKubeconfig(String nodeName, Path file) throws IOException {
+        return writeNodeKubeconfig(pki, url, nodeName, file);
+    }
+
+    /** The same for a server that runs elsewhere on {@code dataDir} (reads its CA). */
+    public static Path writeNodeKubeconfig(Path dataDir, String url, String nodeName, Path file) throws IOException {
+        return writeNodeKubeconfig(Pki.loadExisting(dataDir.resolve("pki")), url, nodeName, file);
+    }
+
+    private static Path writeNodeKubeconfig(Pki pki, String url, String nodeName, Path file) throws IOException {
+        if (!Names.isSubdomain(nodeName)) throw new IllegalArgumentException("invalid node name \"" + nodeName + "\": must be a lowercase RFC 1123 subdomain");
+        Pki.IssuedCredential cred = pki.issueClientCertificate(UserInfo.NODE_PREFIX + nodeName, List.of(UserInfo.NODES), Duration.ofDays(365));
+        Base64.Encoder b64 = Base64.getEncoder();
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: nodenet
+                  cluster:
+                    server: %s
+                    certificate-authority-data: %s
+                users:
+                - name: %s
+                  user:
+                    client-certificate-data: %s
+                    client-key-data: %s
+                contexts:
+                - name: nodenet
+                  context:
+                    cluster: nodenet
+                    user: %s
+                current-context: nodenet
+                preferences: {}
+                """.formatted(url, b64.encodeToString(pki.caPem()), UserInfo.NODE_PREFIX + nodeName, b64.encodeToString(cred.certificatePem()),
+                b64.encodeToString(cred.keyPem()), UserInfo.NODE_PREFIX + nodeName);
+        writeSecret(file, yaml);
+        return file;
     }
 
     private static void writeKubeconfig(Path file, String url, byte[] caPem, String token) throws IOException {

@@ -130,6 +130,26 @@ public final class Pki {
         }
     }
 
+    /**
+     * Loads an existing CA (and serving certificate, if any) without creating or re-issuing anything; for tools that
+     * issue client credentials next to a running server. Fails naming the file when the CA is missing.
+     */
+    public static Pki loadExisting(Path pkiDir) {
+        try {
+            Path caCrt = pkiDir.resolve("ca.crt"), caKeyFile = pkiDir.resolve("ca.key");
+            if (!Files.exists(caCrt) || !Files.exists(caKeyFile)) {
+                throw new IllegalStateException("no certificate authority in " + pkiDir + " (start ./nodenet apiserver with this --data-dir once)");
+            }
+            X509Certificate ca = readCertificate(caCrt);
+            PrivateKey caKey = readPrivateKey(caKeyFile);
+            return new Pki(pkiDir, ca, caKey, ca, caKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read certificates in " + pkiDir + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("certificates in " + pkiDir + " are unusable: " + e.getMessage(), e);
+        }
+    }
+
     /** Names the serving certificate covers by default: loopback, the host's name, and the in-cluster service names. */
     public static Set<String> defaultServerNames(String bindAddress, List<String> extra) {
         Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1", "kubernetes", "kubernetes.default",

@@ -26,7 +26,8 @@ final class Request {
     final String path;
     final List<String> segments;
     final Map<String, String> query;
-    String user = "";
+    /** Set once the request is authenticated. */
+    UserInfo user;
 
     Request(HttpExchange exchange) {
         this.exchange = exchange;

@@ -70,8 +70,7 @@ class InformerAgainstServerTest {
 
             // The server goes away and comes back on the same port and data: the informer re-watches from where it was.
             server.close();
-            server = ApiServer.start(new ApiServer.Config(data, "127.0.0.1", port, Duration.ofMinutes(30), Duration.ofSeconds(30),
-                    Duration.ofMinutes(5), 10_000, List.of()));
+            server = ApiServer.start(ApiServer.Config.defaults(data).withPort(port));
             client.delete(Resource.SERVICES, "default", "before");
             await(() -> events.contains("delete before"));
 
@@ -84,8 +83,7 @@ class InformerAgainstServerTest {
             c2.delete(Resource.SERVICES, "default", "web");
             elsewhere.store().compact(elsewhere.store().currentRevision());
             elsewhere.close();
-            server = ApiServer.start(new ApiServer.Config(data, "127.0.0.1", port, Duration.ofMinutes(30), Duration.ofSeconds(30),
-                    Duration.ofMinutes(5), 10_000, List.of()));
+            server = ApiServer.start(ApiServer.Config.defaults(data).withPort(port));
             await(() -> events.contains("add late") && events.contains("delete web"));
             assertEquals(List.of("late"), informer.list().stream().map(s -> s.metadata().name()).toList());
         } finally {
