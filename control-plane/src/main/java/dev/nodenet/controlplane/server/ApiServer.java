@@ -202,7 +202,19 @@ public final class ApiServer implements AutoCloseable {
         if (!Names.isSubdomain(nodeName)) throw new IllegalArgumentException("invalid node name \"" + nodeName + "\": must be a lowercase RFC 1123 subdomain");
         Pki.IssuedCredential cred = pki.issueClientCertificate(UserInfo.NODE_PREFIX + nodeName, List.of(UserInfo.NODES), Duration.ofDays(365));
         Base64.Encoder b64 = Base64.getEncoder();
-        String yaml = """
+        String user = UserInfo.NODE_PREFIX + nodeName;
+        writeSecret(file, kubeconfigYaml(url, pki.caPem(), user, "client-certificate-data: " + b64.encodeToString(cred.certificatePem())
+                + "\n    client-key-data: " + b64.encodeToString(cred.keyPem()), null));
+        return file;
+    }
+
+    private static void writeKubeconfig(Path file, String url, byte[] caPem, String token) throws IOException {
+        writeSecret(file, kubeconfigYaml(url, caPem, "admin", "token: " + token, "default"));
+    }
+
+    /** A one-cluster, one-user kubeconfig; {@code credentials} are the user's YAML lines (indented by the caller). */
+    private static String kubeconfigYaml(String url, byte[] caPem, String user, String credentials, String namespace) {
+        return """
                 apiVersion: v1
                 kind: Config
                 clusters:
@@ -213,45 +225,16 @@ public final class ApiServer implements AutoCloseable {
                 users:
                 - name: %s
                   user:
-                    client-certificate-data: %s
-                    client-key-data: %s
+                    %s
                 contexts:
                 - name: nodenet
                   context:
                     cluster: nodenet
                     user: %s
-                current-context: nodenet
+                %scurrent-context: nodenet
                 preferences: {}
-                """.formatted(url, b64.encodeToString(pki.caPem()), UserInfo.NODE_PREFIX + nodeName, b64.encodeToString(cred.certificatePem()),
-                b64.encodeToString(cred.keyPem()), UserInfo.NODE_PREFIX + nodeName);
-        writeSecret(file, yaml);
-        return file;
-    }
-
-    private static void writeKubeconfig(Path file, String url, byte[] caPem, String token) throws IOException {
-        String ca = Base64.getEncoder().encodeToString(caPem);
-        String yaml = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: nodenet
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                users:
-                - name: admin
-                  user:
-                    token: %s
-                contexts:
-                - name: nodenet
-                  context:
-                    cluster: nodenet
-                    user: admin
-                    namespace: default
-                current-context: nodenet
-                preferences: {}
-                """.formatted(url, ca, token);
-        writeSecret(file, yaml);
+                """.formatted(url, Base64.getEncoder().encodeToString(caPem), user, credentials, user,
+                namespace == null ? "" : "    namespace: " + namespace + "\n");
     }
 
     public String url() { return url; }
