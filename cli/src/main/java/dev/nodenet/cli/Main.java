@@ -23,6 +23,8 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         commands.put("apiserver", new Command(dev.nodenet.controlplane.ApiServerCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.ApiServerCommand.run(args, System.out, System.err)));
+        commands.put("overlay", new Command(dev.nodenet.cni.overlay.OverlayCommand.SUMMARY,
+                args -> dev.nodenet.cni.overlay.OverlayCommand.run(args, System.out, System.err)));
         commands.put("node-kubeconfig", new Command(dev.nodenet.controlplane.NodeKubeconfigCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.NodeKubeconfigCommand.run(args, System.out, System.err)));
         return commands;

@@ -78,4 +78,15 @@ class OverlayUnitTest {
         assertTrue(rules.contains("-A NODENET-POSTRTG -s 10.244.0.0/16 -d 10.244.0.0/16"), rules);
         assertTrue(rules.contains("-j MASQUERADE --random-fully"), rules);
     }
+
+    @Test
+    void badFlagsStopTheCommand() throws Exception {
+        for (String[] args : new String[][]{{"--cluster-cidr", "10.244.0.0/33"}, {"--cluster-cidr", "10.244.1.5/16"}, {"--public-ip", "x"},
+                {"--resync-period", "0s"}, {"--bogus"}, {"extra"}}) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int code = OverlayCommand.run(args, new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
+            assertEquals(2, code, String.join(" ", args));
+            assertTrue(err.toString().startsWith("nodenet overlay: "), err.toString());
+        }
+    }
 }
