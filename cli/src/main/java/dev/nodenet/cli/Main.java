@@ -60,6 +60,6 @@ public final class Main {
         out.println("Usage: ./nodenet COMMAND [flags]   (./nodenet COMMAND --help lists a command's flags)");
         out.println();
         out.println("Commands:");
-        commands.forEach((name, c) -> out.printf("  %-12s %s%n", name, c.summary()));
+        commands.forEach((name, c) -> out.printf("  %-16s %s%n", name, c.summary()));
     }
 }
