@@ -413,7 +413,8 @@ public final class KubeSchemas {
                 f("schedulingGates", arrayOf(ref(CORE, "PodSchedulingGate"))).patch("merge", "name").listMap("name"),
                 f("resourceClaims", arrayOf(ref(CORE, "PodResourceClaim"))).patch("merge,retainKeys", "name").listMap("name"),
                 f("resources", ref(CORE, "ResourceRequirements")));
-        b.object(CORE, "Container", "One container of a pod.",
+        // EphemeralContainer has Container's fields (upstream's EphemeralContainerCommon) plus targetContainerName.
+        FieldSchema[] containerFields = {
                 f("name", STRING).required(),
                 f("image", STRING),
                 f("command", arrayOf(STRING)).listType("atomic"),
@@ -437,33 +438,11 @@ public final class KubeSchemas {
                 f("securityContext", ref(CORE, "SecurityContext")),
                 f("stdin", BOOLEAN),
                 f("stdinOnce", BOOLEAN),
-                f("tty", BOOLEAN));
+                f("tty", BOOLEAN)
+        };
+        b.object(CORE, "Container", "One container of a pod.", containerFields);
         b.object(CORE, "EphemeralContainer", "A debugging container added to a running pod.",
-                f("name", STRING).required(),
-                f("image", STRING),
-                f("command", arrayOf(STRING)).listType("atomic"),
-                f("args", arrayOf(STRING)).listType("atomic"),
-                f("workingDir", STRING),
-                f("ports", arrayOf(ref(CORE, "ContainerPort"))).patch("merge", "containerPort").listMap("containerPort", "protocol"),
-                f("envFrom", arrayOf(ref(CORE, "EnvFromSource"))).listType("atomic"),
-                f("env", arrayOf(ref(CORE, "EnvVar"))).patch("merge", "name").listMap("name"),
-                f("resources", ref(CORE, "ResourceRequirements")),
-                f("resizePolicy", arrayOf(ref(CORE, "ContainerResizePolicy"))).listType("atomic"),
-                f("restartPolicy", STRING),
-                f("volumeMounts", arrayOf(ref(CORE, "VolumeMount"))).patch("merge", "mountPath").listMap("mountPath"),
-                f("volumeDevices", arrayOf(ref(CORE, "VolumeDevice"))).patch("merge", "devicePath").listMap("devicePath"),
-                f("livenessProbe", ref(CORE, "Probe")),
-                f("readinessProbe", ref(CORE, "Probe")),
-                f("startupProbe", ref(CORE, "Probe")),
-                f("lifecycle", ref(CORE, "Lifecycle")),
-                f("terminationMessagePath", STRING),
-                f("terminationMessagePolicy", STRING),
-                f("imagePullPolicy", STRING),
-                f("securityContext", ref(CORE, "SecurityContext")),
-                f("stdin", BOOLEAN),
-                f("stdinOnce", BOOLEAN),
-                f("tty", BOOLEAN),
-                f("targetContainerName", STRING));
+                concat(containerFields, f("targetContainerName", STRING)));
         b.object(CORE, "ContainerPort", "One port a container listens on.",
                 f("name", STRING),
                 f("hostPort", INT32),
@@ -821,5 +800,11 @@ public final class KubeSchemas {
                 f("kind", STRING),
                 f("metadata", ref(META, "ListMeta")),
                 f("items", arrayOf(ref(DISCOVERY, "EndpointSlice"))).required());
+    }
+
+    private static FieldSchema[] concat(FieldSchema[] fields, FieldSchema... more) {
+        FieldSchema[] all = java.util.Arrays.copyOf(fields, fields.length + more.length);
+        System.arraycopy(more, 0, all, fields.length, more.length);
+        return all;
     }
 }
