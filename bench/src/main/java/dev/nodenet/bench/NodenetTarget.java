@@ -43,7 +43,8 @@ final class NodenetTarget implements Target {
     private final KubeConfig config;
     private final HttpClient writer;
     private final List<HttpClient> watchClients = new ArrayList<>();
-    private final ExecutorService watchThreads = Executors.newVirtualThreadPerTaskExecutor();
+    /** Watch readers and the HttpClients' own work; shut down with the target. */
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final long watchTimeoutSeconds;
 
     private NodenetTarget(Path dataDir, ApiServer server, long watchTimeoutSeconds) {
@@ -73,7 +74,7 @@ final class NodenetTarget implements Target {
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(config.sslContext())
                 .connectTimeout(Duration.ofSeconds(10))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(threads)
                 .build();
     }
 
@@ -96,7 +97,7 @@ final class NodenetTarget implements Target {
         for (int w = 0; w < count; w++) {
             int watcher = w;
             HttpClient http = watchClients.get(w / WATCHERS_PER_CLIENT);
-            watchThreads.submit(() -> {
+            threads.submit(() -> {
                 InputStream body;
                 try {
                     handshakes.acquire();
@@ -166,7 +167,7 @@ final class NodenetTarget implements Target {
     public void close() {
         for (HttpClient c : watchClients) c.shutdownNow();
         writer.shutdownNow();
-        watchThreads.shutdownNow();
+        threads.shutdownNow();
         try {
             server.close();
         } finally {

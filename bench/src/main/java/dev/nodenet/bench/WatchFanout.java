@@ -2,7 +2,10 @@ package dev.nodenet.bench;
 
 import dev.nodenet.api.cli.Flags;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +70,8 @@ public final class WatchFanout {
                 Math.min(rate.get(), 100));
         int cores = Runtime.getRuntime().availableProcessors();
 
-        out.printf(Locale.ROOT, "Watch fan-out: %d writes/s for %d s, %d B objects, %d cores%n", rate.get(), seconds.get(), payload.get(), cores);
+        out.printf(Locale.ROOT, "Watch fan-out: %d writes/s for %d s, %d B objects, %d cores, load average at start %s%n",
+                rate.get(), seconds.get(), payload.get(), cores, loadAverage());
         String header = String.format(Locale.ROOT, "%-20s %8s %9s %10s %10s %12s %12s %11s %8s %7s",
                 "system", "watchers", "writes/s", "write p50", "write p99", "deliver p50", "deliver p99", "events/s", "missed", "errors");
         out.println(header);
@@ -90,6 +94,8 @@ public final class WatchFanout {
         out.println("          etcd: one gRPC watch stream per watcher on the key prefix; " + NodenetTarget.WATCHERS_PER_CLIENT
                 + " watchers per client connection pool.");
         out.println("missed  = acknowledged writes a watcher had not received when delivery stalled for 5 s (or after 60 s).");
+        out.println("errors  = writes that failed or could not be sent within twice the planned duration plus 30 s;");
+        out.println("          writes/s = acknowledged writes / time from the first send to the last acknowledgement.");
         out.println("Durability differs: nodenet's default store is SQLite WAL with synchronous=NORMAL (an acknowledged write survives");
         out.println("          a process crash, not power loss; SURVIVE_POWER_LOSS, i.e. synchronous=FULL, exists in SqliteStore but");
         out.println("          ApiServer.Config does not expose it yet); etcd fsyncs its WAL before acknowledging every write.");
@@ -113,6 +119,15 @@ public final class WatchFanout {
     private static String ms(long micros) {
         if (micros < 0) return "-";
         return String.format(Locale.ROOT, micros < 10_000 ? "%.2f ms" : "%.1f ms", micros / 1000.0);
+    }
+
+    /** The 1-minute load average: other work on the machine skews every number, so the table says how busy it was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     static List<Integer> parseCounts(String s) {
