@@ -74,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
     /** What request handling needs; shared by every request thread (all members thread-safe). */
     record Context(ObjectMapper mapper, Registry registry, Discovery discovery, Clock clock, Authenticator authenticator,
                    Authorizer authorizer, OpenApi openApi, Patching patching, FieldValidation fieldValidation, ObjectNode version,
-                   Duration minRequestTimeout, Duration watchHeartbeat, Store store) {
+                   Duration minRequestTimeout, Duration watchHeartbeat, Store store, EventCache eventCache) {
         boolean healthy() {
             try {
                 store.currentRevision();
@@ -144,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
                     .put("compiler", "javac").put("platform", "linux/amd64");
             Context ctx = new Context(mapper, registry, new Discovery(ResourceType.ALL, host + ":" + port), clock,
                     new Authenticator(tokens), new Authorizer(registry), new OpenApi(ResourceType.ALL), new Patching(),
-                    new FieldValidation(), version, config.minRequestTimeout(), config.watchHeartbeat(), store);
+                    new FieldValidation(), version, config.minRequestTimeout(), config.watchHeartbeat(), store, new EventCache(registry));
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             http.setExecutor(executor);
             http.createContext("/", new ApiHandler(ctx));

@@ -111,7 +111,7 @@ final class WatchSession {
                     continue;
                 }
                 lastRevision = ev.revision();
-                ObjectNode out;
+                byte[] out;
                 try {
                     out = toWatchEvent(ev, table, first);
                 } catch (ApiException e) {
@@ -121,7 +121,7 @@ final class WatchSession {
                     return;
                 }
                 if (out != null) {
-                    write(out);
+                    writeBytes(out);
                     first = false;
                 }
             }
@@ -155,17 +155,20 @@ final class WatchSession {
         return Duration.ofSeconds(min + ThreadLocalRandom.current().nextLong(Math.max(1, min)));
     }
 
-    private ObjectNode toWatchEvent(Store.Event ev, boolean table, boolean first) {
-        ObjectNode obj = Registry.withRevision(ctx.registry().decodeBytes(ev.value()), ev.revision());
-        boolean now = filter.matches(obj);
-        boolean before = ev.prevValue() != null && filter.matches(ctx.registry().decodeBytes(ev.prevValue()));
+    /** The bytes to send for a store event (null when this watch's filter shows nothing for it). */
+    private byte[] toWatchEvent(Store.Event ev, boolean table, boolean first) throws IOException {
+        EventCache.Decoded d = ctx.eventCache().get(ev);
+        boolean now = filter.matches(d.object);
+        boolean before = d.previous != null && filter.matches(d.previous);
         String kind = switch (ev.type()) {
             case CREATED -> now ? "ADDED" : null;
             case UPDATED -> now ? (before ? "MODIFIED" : "ADDED") : (before ? "DELETED" : null);
             case DELETED -> now ? "DELETED" : null;
         };
         if (kind == null) return null;
-        return event(kind, table ? Tables.table(type, List.of(obj), null, first, req.param("includeObject"), ctx.clock().instant()) : obj);
+        if (!table) return d.event(kind, mapper);
+        ObjectNode t = Tables.table(type, List.of(d.object.deepCopy()), null, first, req.param("includeObject"), ctx.clock().instant());
+        return line(event(kind, t));
     }
 
     private ObjectNode event(String kind, ObjectNode object) {
@@ -191,13 +194,24 @@ final class WatchSession {
         req.exchange.getResponseHeaders().set("Content-Type", "application/json");
         req.exchange.getResponseHeaders().set("Cache-Control", "no-cache, private");
         req.exchange.sendResponseHeaders(200, 0);
+        req.exchange.getResponseBody().flush(); // send the headers now: a watch on an empty collection may wait long for its first event
         headersWritten = true;
     }
 
     private void write(ObjectNode event) throws IOException {
+        writeBytes(line(event));
+    }
+
+    private byte[] line(ObjectNode event) throws IOException {
+        byte[] json = mapper.writeValueAsBytes(event);
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    private void writeBytes(byte[] line) throws IOException {
         OutputStream out = req.exchange.getResponseBody();
-        out.write(mapper.writeValueAsBytes(event));
-        out.write('\n');
+        out.write(line);
         out.flush();
     }
 

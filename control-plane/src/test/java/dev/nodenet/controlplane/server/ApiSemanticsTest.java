@@ -138,4 +138,15 @@ class ApiSemanticsTest {
         assertEquals(List.of("other"), names, "a watch without resourceVersion starts with the current state, filtered");
         assertNotEquals(0, names.size());
     }
+
+    @Test
+    void aWatchOnAnEmptyCollectionAnswersAtOnce() throws Exception {
+        namespace("empty");
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/v1/namespaces/empty/services?watch=1&timeoutSeconds=30"))
+                .header("Authorization", "Bearer " + http.token).build();
+        var response = http.client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> r = response.get(5, java.util.concurrent.TimeUnit.SECONDS); // headers, not the 30 s timeout
+        assertEquals(200, r.statusCode());
+        r.body().close();
+    }
 }
