@@ -25,6 +25,7 @@ public final class Main {
                 args -> dev.nodenet.controlplane.ApiServerCommand.run(args, System.out, System.err)));
         commands.put("overlay", new Command(dev.nodenet.cni.overlay.OverlayCommand.SUMMARY,
                 args -> dev.nodenet.cni.overlay.OverlayCommand.run(args, System.out, System.err)));
+        commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout (API server vs etcd)", Main::bench));
         commands.put("node-kubeconfig", new Command(dev.nodenet.controlplane.NodeKubeconfigCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.NodeKubeconfigCommand.run(args, System.out, System.err)));
         return commands;
@@ -39,6 +40,29 @@ public final class Main {
             code = 1;
         }
         System.exit(code);
+    }
+
+    /** {@code ./nodenet bench NAME [flags]}. */
+    private static int bench(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println("Usage: ./nodenet bench NAME [flags]   (./nodenet bench NAME --help lists its flags)\n\nBenchmarks:\n"
+                    + "  watch-fanout   100 and 1,000 watchers while Services are written at a steady rate; nodenet vs etcd side by side");
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "watch-fanout" -> dev.nodenet.bench.WatchFanout.run(rest, System.out);
+                default -> {
+                    System.err.println("nodenet bench: unknown benchmark \"" + args[0] + "\"");
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (dev.nodenet.api.cli.Flags.UsageException e) {
+            System.err.println("nodenet bench " + args[0] + ": " + e.getMessage());
+            return 2;
+        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {

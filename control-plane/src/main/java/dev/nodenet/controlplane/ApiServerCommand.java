@@ -4,6 +4,8 @@ import dev.nodenet.api.cli.Flags;
 import dev.nodenet.controlplane.server.ApiServer;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +32,10 @@ public final class ApiServerCommand {
                 "Watches without timeoutSeconds last between this and twice this.");
         Flags.Flag<Duration> compaction = flags.duration("compaction-interval", Duration.ofMinutes(5), "How often old revisions are compacted.");
         Flags.Flag<Integer> retain = flags.integer("compaction-retain-revisions", 10_000, "Recent revisions kept available to watches after compaction.");
+        List<URI> etcd;
         Flags.Flag<String> sans = flags.string("tls-san", "", "Extra comma-separated DNS names or IPs for the serving certificate.");
+        Flags.Flag<String> etcdServers = flags.string("etcd-servers", "", "Comma-separated etcd client URLs (http://host:port). Empty: the embedded SQLite store in --data-dir.");
+        Flags.Flag<String> etcdPrefix = flags.string("etcd-prefix", "/nodenet", "Prefix of every key in etcd, so several clusters can share one etcd.");
         Flags.Flag<String> tokenFile = flags.string("token-auth-file", "", "Static tokens in kube-apiserver's CSV format: token,user,uid,\"group1,group2\". "
                 + "Group system:masters is admin; system:node:NAME in system:nodes is a node.");
         try {
@@ -43,13 +48,15 @@ public final class ApiServerCommand {
             if (retain.get() < 1) throw new Flags.UsageException("invalid --compaction-retain-revisions " + retain.get() + ": must be at least 1");
             if (compaction.get().isZero() || compaction.get().isNegative()) throw new Flags.UsageException("invalid --compaction-interval: must be positive");
             if (!isIpLiteral(bind.get())) throw new Flags.UsageException("invalid --bind-address \"" + bind.get() + "\": must be an IP address");
+            etcd = parseEtcdServers(etcdServers.get());
+            if (!etcdPrefix.get().startsWith("/")) throw new Flags.UsageException("invalid --etcd-prefix \"" + etcdPrefix.get() + "\": must start with /");
         } catch (Flags.UsageException e) {
             err.println("nodenet apiserver: " + e.getMessage());
             return 2;
         }
         List<String> extra = sans.get().isBlank() ? List.of() : Arrays.stream(sans.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ApiServer.Config config = new ApiServer.Config(Path.of(dataDir.get()), bind.get(), port.get(), minRequestTimeout.get(),
-                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()));
+                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get());
         ApiServer server;
         try {
             server = ApiServer.start(config);
@@ -66,6 +73,24 @@ public final class ApiServerCommand {
         err.println("nodenet apiserver: kubeconfig at " + server.kubeconfig() + "  ->  export KUBECONFIG=" + server.kubeconfig());
         stopped.await();
         return 0;
+    }
+
+    static List<URI> parseEtcdServers(String value) {
+        if (value.isBlank()) return List.of();
+        List<URI> uris = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            String t = part.strip();
+            try {
+                URI u = new URI(t);
+                if (!"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 1 || (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/"))) {
+                    throw new URISyntaxException(t, "want http://host:port (TLS to etcd is not supported yet)");
+                }
+                uris.add(u);
+            } catch (URISyntaxException e) {
+                throw new Flags.UsageException("invalid --etcd-servers entry \"" + t + "\": " + e.getReason());
+            }
+        }
+        return List.copyOf(uris);
     }
 
     private static boolean isIpLiteral(String s) {

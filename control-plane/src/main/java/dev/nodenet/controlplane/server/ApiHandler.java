@@ -52,6 +52,7 @@ final class ApiHandler implements HttpHandler {
             req = new Request(exchange);
             route(req);
         } catch (ApiException e) {
+            if (req != null) req.drain();
             sendStatus(exchange, e);
         } catch (IOException e) {
             // the client went away mid-request; nothing to answer

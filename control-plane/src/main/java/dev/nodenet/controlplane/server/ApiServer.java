@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.nodenet.controlplane.storage.Compactor;
 import dev.nodenet.controlplane.storage.SqliteStore;
+import dev.nodenet.controlplane.storage.etcd.EtcdStore;
 import dev.nodenet.controlplane.storage.Store;
 import dev.nodenet.controlplane.storage.StoreException;
 
@@ -16,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,23 +54,32 @@ public final class ApiServer implements AutoCloseable {
      * @param compactionRetainRevisions how many recent revisions stay available to watches
      * @param extraSans                 more names/IPs for the serving certificate
      * @param tokenAuthFile             kube-apiserver-style static token CSV, or null
+     * @param etcdServers               etcd client URLs; empty = the embedded SQLite store in {@code dataDir}
+     * @param etcdPrefix                key prefix in etcd, so several clusters can share one etcd
      */
     public record Config(Path dataDir, String bindAddress, int securePort, Duration minRequestTimeout, Duration watchHeartbeat,
-                         Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans, Path tokenAuthFile) {
+                         Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans, Path tokenAuthFile,
+                         List<URI> etcdServers, String etcdPrefix) {
         public static Config defaults(Path dataDir) {
-            return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of(), null);
+            return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of(), null,
+                    List.of(), "/nodenet");
+        }
+
+        public Config withEtcd(List<URI> servers, String prefix) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
+                    tokenAuthFile, servers, prefix);
         }
 
         public Config withPort(int port) {
-            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile);
+            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix);
         }
 
         public Config withWatchHeartbeat(Duration d) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix);
         }
 
         public Config withTokenAuthFile(Path file) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix);
         }
     }
 
@@ -88,11 +100,13 @@ public final class ApiServer implements AutoCloseable {
     private final HttpsServer http;
     private final ExecutorService executor;
     private final Store store;
+    private final Compactor compactor;
     private final Path kubeconfig;
     private final String url;
     private final Pki pki;
 
-    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Path kubeconfig, String url, Pki pki) {
+    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Compactor compactor, Path kubeconfig, String url, Pki pki) {
+        this.compactor = compactor;
         this.http = http;
         this.executor = executor;
         this.store = store;
@@ -115,10 +129,11 @@ public final class ApiServer implements AutoCloseable {
         String adminToken = loadOrCreateToken(dir.resolve("admin.token"));
         tokens.put(adminToken, new UserInfo("admin", List.of(UserInfo.MASTERS)));
         ObjectMapper mapper = new ObjectMapper();
-        SqliteStore store = SqliteStore.open(dir);
+        Store store = config.etcdServers().isEmpty() ? SqliteStore.open(dir) : EtcdStore.connect(config.etcdServers(), config.etcdPrefix());
         boolean started = false;
+        Compactor compactor = null;
         try {
-            store.startAutoCompaction(config.compactionInterval(), config.compactionRetainRevisions());
+            compactor = Compactor.start(store, config.compactionInterval(), config.compactionRetainRevisions());
             Clock clock = Clock.systemUTC();
             Registry registry = new Registry(store, mapper, clock, Strategies.builtIn());
             Bootstrap.ensureSystemNamespaces(registry);
@@ -152,9 +167,12 @@ public final class ApiServer implements AutoCloseable {
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             writeKubeconfig(kubeconfig, url, pki.caPem(), adminToken);
             started = true;
-            return new ApiServer(http, executor, store, kubeconfig, url, pki);
+            return new ApiServer(http, executor, store, compactor, kubeconfig, url, pki);
         } finally {
-            if (!started) store.close();
+            if (!started) {
+                if (compactor != null) compactor.close();
+                store.close();
+            }
         }
     }
 
@@ -250,6 +268,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         executor.shutdownNow();
+        compactor.close();
         store.close();
         LOG.log(Level.INFO, "API server stopped");
     }

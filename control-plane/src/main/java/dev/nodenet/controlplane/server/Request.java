@@ -20,6 +20,8 @@ import java.util.Map;
 final class Request {
     /** kube-apiserver's limit for a JSON request body. */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    /** How much of an oversized body is read and dropped so that the client hears the 413. */
+    private static final long MAX_DRAIN_BYTES = 16L * 1024 * 1024;
 
     final HttpExchange exchange;
     final String method;
@@ -81,16 +83,33 @@ final class Request {
     byte[] body() throws IOException {
         String len = header("Content-Length");
         if (len != null) {
+            long declared;
             try {
-                if (Long.parseLong(len.trim()) > MAX_BODY_BYTES) throw ApiException.tooLarge(MAX_BODY_BYTES);
+                declared = Long.parseLong(len.trim());
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("invalid Content-Length " + len);
             }
+            if (declared > MAX_BODY_BYTES) throw ApiException.tooLarge(MAX_BODY_BYTES); // the error path drains the body
         }
         try (InputStream in = exchange.getRequestBody()) {
             byte[] data = in.readNBytes(MAX_BODY_BYTES + 1);
             if (data.length > MAX_BODY_BYTES) throw ApiException.tooLarge(MAX_BODY_BYTES);
             return data;
+        }
+    }
+
+    /**
+     * Reads and drops whatever is left of the request body (bounded), so that an error answered before the body was
+     * read reaches the client on a connection that stays usable, rather than one reset under a client still sending.
+     */
+    void drain() {
+        try (InputStream in = exchange.getRequestBody()) {
+            long left = MAX_DRAIN_BYTES;
+            byte[] buf = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
+        } catch (IOException ignored) {
+            // the client is gone or sent garbage; the answer is best effort
         }
     }
 

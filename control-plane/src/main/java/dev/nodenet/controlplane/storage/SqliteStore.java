@@ -25,7 +25,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -180,7 +179,6 @@ public final class SqliteStore implements Store {
      */
     private final java.util.concurrent.atomic.AtomicLong wakeups = new java.util.concurrent.atomic.AtomicLong();
     private final Thread dispatcher;
-    private ScheduledExecutorService autoCompactor; // guarded by this
 
     /**
      * Opens (creating if needed) the store in {@code dataDir} with {@link Durability#SURVIVE_PROCESS_CRASH}.
@@ -509,33 +507,6 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /**
-     * Starts a daemon thread that every {@code interval} compacts to {@code currentRevision() - keepRevisions}
-     * (kine keeps 1000 revisions and runs every 5 minutes). Stopped by {@link #close()}; calling it again replaces the
-     * previous schedule. Failures are logged and retried at the next interval.
-     */
-    public synchronized void startAutoCompaction(Duration interval, long keepRevisions) {
-        checkOpen();
-        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive: " + interval);
-        if (keepRevisions < 0) throw new IllegalArgumentException("keepRevisions must be >= 0: " + keepRevisions);
-        if (autoCompactor != null) autoCompactor.shutdownNow();
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("sqlite-store-compact").daemon(true).factory());
-        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        long nanos = interval.toNanos();
-        ex.scheduleWithFixedDelay(() -> {
-            try {
-                long target = head - keepRevisions;
-                if (target > compacted) compact(target);
-            } catch (StoreException.Unavailable e) {
-                if (!closed.get()) LOG.log(System.Logger.Level.WARNING, "auto-compaction of " + dbFile + " failed", e);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "auto-compaction of " + dbFile + " failed", e);
-            }
-        }, nanos, nanos, TimeUnit.NANOSECONDS);
-        autoCompactor = ex;
-    }
-
     // ---------------------------------------------------------------------------------------------------- watch
 
     @Override
@@ -820,9 +791,6 @@ public final class SqliteStore implements Store {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        synchronized (this) {
-            if (autoCompactor != null) autoCompactor.shutdownNow();
-        }
         checkpointer.shutdownNow();
         wake();
         if (Thread.currentThread() != dispatcher) {

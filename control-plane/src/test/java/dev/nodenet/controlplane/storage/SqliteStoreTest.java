@@ -617,8 +617,9 @@ class SqliteStoreTest {
     void autoCompactionKeepsTheNewestRevisions() {
         store.create("/k", b("0"));
         for (int i = 1; i < 300; i++) store.update("/k", b(Integer.toString(i)), 0);
-        store.startAutoCompaction(Duration.ofMillis(20), 50);
-        await(() -> store.compactedRevision() == 250, "auto compaction to 250, at " + store.compactedRevision());
+        try (Compactor c = Compactor.start(store, Duration.ofMillis(20), 50)) {
+            await(() -> store.compactedRevision() == 250, "auto compaction to 250, at " + store.compactedRevision());
+        }
         assertThrows(StoreException.Compacted.class, () -> store.watch("/", 249, new Recorder()));
         assertEquals("299", s(store.get("/k").orElseThrow().value()));
     }
@@ -664,8 +665,7 @@ class SqliteStoreTest {
                 () -> store.update("/a", b("x"), 0),
                 () -> store.delete("/a", 0),
                 () -> store.watch("/", 0, new Recorder()),
-                () -> store.compact(1),
-                () -> store.startAutoCompaction(Duration.ofSeconds(1), 10));
+                () -> store.compact(1));
         for (Runnable c : calls) {
             var e = assertThrows(StoreException.Unavailable.class, c::run);
             assertTrue(e.getMessage().contains(dir.resolve("state.db").toString()), e.getMessage());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * directory, for tests. {@link #start()} waits until {@code /health} answers; {@link #close()} kills the process and
  * deletes the directory (also when start failed half-way). Not thread-safe: one test thread drives it.
  */
-final class EtcdProcess implements AutoCloseable {
+public final class EtcdProcess implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 20_000;
 
     private final Path dataDir;
@@ -50,7 +50,7 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** Starts etcd and waits until it is healthy; skips the test if etcd is not installed. */
-    static EtcdProcess start() throws IOException {
+    public static EtcdProcess start() throws IOException {
         assumeInstalled();
         Path base = Files.createTempDirectory("nn-etcd-");
         EtcdProcess p = new EtcdProcess(base.resolve("data"), freePort(), freePort());
@@ -108,7 +108,7 @@ final class EtcdProcess implements AutoCloseable {
 
     URI endpoint() { return URI.create("http://127.0.0.1:" + clientPort); }
 
-    List<URI> endpoints() { return List.of(endpoint()); }
+    public List<URI> endpoints() { return List.of(endpoint()); }
 
     /** SIGKILLs etcd (the data directory stays, so {@link #restart()} brings the same data back). */
     void kill() throws InterruptedException {

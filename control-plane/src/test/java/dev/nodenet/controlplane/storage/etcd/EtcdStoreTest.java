@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nodenet.controlplane.storage.Store;
 import dev.nodenet.controlplane.storage.Store.Entry;
 import dev.nodenet.controlplane.storage.StoreException;
+import dev.nodenet.controlplane.storage.StoreContractTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

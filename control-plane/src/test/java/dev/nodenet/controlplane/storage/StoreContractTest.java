@@ -1,4 +1,4 @@
-package dev.nodenet.controlplane.storage.etcd;
+package dev.nodenet.controlplane.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -218,17 +218,17 @@ public abstract class StoreContractTest {
     // ------------------------------------------------------------------------------------------------ watch
 
     /** Collects events; completes {@link #closed} on onClose. */
-    protected static class Recorder implements Store.WatchListener {
-        final List<Event> events = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+    public static class Recorder implements Store.WatchListener {
+        public final List<Event> events = new CopyOnWriteArrayList<>();
+        public final CompletableFuture<Throwable> closed = new CompletableFuture<>();
 
         @Override public void onEvent(Event event) { events.add(event); }
 
         @Override public void onClose(Throwable cause) { closed.complete(cause); }
 
-        List<Long> revisions() { return events.stream().map(Event::revision).toList(); }
+        public List<Long> revisions() { return events.stream().map(Event::revision).toList(); }
 
-        void awaitSize(int n) { await(() -> events.size() >= n, "expected " + n + " events, have " + events.size()); }
+        public void awaitSize(int n) { await(() -> events.size() >= n, "expected " + n + " events, have " + events.size()); }
     }
 
     protected static void await(BooleanSupplier cond, String what) {
