@@ -1,0 +1,107 @@
+package dev.nodenet.controlplane.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nodenet.controlplane.server.ApiException;
+import dev.nodenet.controlplane.server.Registry;
+import dev.nodenet.controlplane.server.ResourceType;
+
+/**
+ * The {@code default/kubernetes} Service every cluster has (ClusterIP = first address of the primary service range,
+ * port 443 → the API server's secure port) with its Endpoints and EndpointSlice pointing at the API server's
+ * advertise address, so in-cluster clients (and kube-proxy) reach the API server.
+ *
+ * <p>Called once at server start, after the system namespaces exist, from the starting thread. Idempotent and safe
+ * with several API servers starting together (a lost create race is followed by a compare-and-update). With several
+ * servers the last one to start owns the endpoint address (no lease-based endpoint reconciler).
+ */
+public final class KubernetesService {
+    private KubernetesService() {}
+
+    static final String NAMESPACE = "default";
+    static final String NAME = "kubernetes";
+
+    /**
+     * Creates or corrects the Service, Endpoints and EndpointSlice.
+     *
+     * @param advertiseAddress the API server's IP literal as other hosts reach it
+     * @param securePort       the API server's HTTPS port
+     * @throws IllegalArgumentException when {@code advertiseAddress} is not an IP literal or the port is out of range
+     */
+    public static void ensure(Registry registry, ServiceNetworkConfig config, String advertiseAddress, int securePort) {
+        byte[] ip = Ips.parse(advertiseAddress);
+        if (ip == null) throw new IllegalArgumentException("advertise address \"" + advertiseAddress + "\" is not an IP address");
+        if (securePort < 1 || securePort > 65535) throw new IllegalArgumentException("secure port " + securePort + " is not between 1 and 65535");
+        String address = Ips.format(ip);
+        upsert(registry, ResourceType.byKind("Service"), service(config, securePort), "spec");
+        upsert(registry, ResourceType.byKind("Endpoints"), endpoints(address, securePort), "subsets");
+        upsert(registry, ResourceType.byKind("EndpointSlice"), slice(address, Ips.family(ip), securePort), "endpoints", "ports", "addressType");
+    }
+
+    static ObjectNode service(ServiceNetworkConfig config, int securePort) {
+        ObjectNode svc = object(NAME);
+        labels(svc).put("component", "apiserver").put("provider", "kubernetes");
+        ObjectNode spec = svc.putObject("spec");
+        spec.put("type", "ClusterIP").put("clusterIP", config.kubernetesServiceIp()).put("sessionAffinity", "None");
+        spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", securePort);
+        return svc;
+    }
+
+    static ObjectNode endpoints(String address, int securePort) {
+        ObjectNode ep = object(NAME);
+        // The EndpointSlice is written here directly; the mirroring controller must not copy this one.
+        labels(ep).put("endpointslice.kubernetes.io/skip-mirror", "true");
+        ObjectNode subset = ep.putArray("subsets").addObject();
+        subset.putArray("addresses").addObject().put("ip", address);
+        subset.putArray("ports").addObject().put("name", "https").put("port", securePort).put("protocol", "TCP");
+        return ep;
+    }
+
+    static ObjectNode slice(String address, String family, int securePort) {
+        ObjectNode s = object(NAME);
+        labels(s).put("kubernetes.io/service-name", NAME);
+        s.put("addressType", family);
+        ObjectNode e = s.putArray("endpoints").addObject();
+        e.putArray("addresses").add(address);
+        e.putObject("conditions").put("ready", true);
+        s.putArray("ports").addObject().put("name", "https").put("port", securePort).put("protocol", "TCP");
+        return s;
+    }
+
+    private static ObjectNode object(String name) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.putObject("metadata").put("name", name).put("namespace", NAMESPACE);
+        return o;
+    }
+
+    private static ObjectNode labels(ObjectNode obj) {
+        return ((ObjectNode) obj.get("metadata")).putObject("labels");
+    }
+
+    /** Creates {@code desired}, or, when it exists, rewrites the given top-level fields and labels if they differ. */
+    private static void upsert(Registry registry, ResourceType type, ObjectNode desired, String... fields) {
+        try {
+            registry.create(type, NAMESPACE, desired.deepCopy(), false);
+            return;
+        } catch (ApiException e) {
+            if (e.code() != 409) throw e;
+        }
+        registry.patch(type, NAMESPACE, NAME, current -> {
+            ObjectNode labels = current.with("metadata").with("labels");
+            desired.path("metadata").path("labels").properties().forEach(en -> labels.set(en.getKey(), en.getValue()));
+            for (String f : fields) {
+                if (f.equals("spec")) mergeSpec(current, (ObjectNode) desired.get("spec"));
+                else current.set(f, desired.get(f).deepCopy());
+            }
+            return current;
+        }, Registry.Part.MAIN, false);
+    }
+
+    /** Ports are ours to set; the ClusterIP is immutable and other spec fields keep what the server defaulted. */
+    private static void mergeSpec(ObjectNode current, ObjectNode desired) {
+        ObjectNode spec = current.with("spec");
+        JsonNode ports = desired.get("ports");
+        spec.set("ports", ports.deepCopy());
+    }
+}
