@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +63,7 @@ public final class AllocationRepair implements AutoCloseable {
 
     /** One pass over every Service and every allocation record. */
     public Result runOnce() {
-        Map<String, ObjectNode> services = new HashMap<>();
+        Map<String, ObjectNode> services = new LinkedHashMap<>(); // key order: the earlier name wins a conflict, every run
         for (Store.Entry e : records.store().list(SERVICES.keyPrefix()).entries()) {
             ObjectNode svc = decode(e.value());
             if (svc != null) services.put(e.key(), svc);

@@ -87,21 +87,31 @@ public final class KubernetesService {
         } catch (ApiException e) {
             if (e.code() != 409) throw e;
         }
+        // Compare first: a restart with nothing to correct writes nothing.
+        if (upToDate(registry.get(type, NAMESPACE, NAME), desired, fields)) return;
         registry.patch(type, NAMESPACE, NAME, current -> {
             ObjectNode labels = current.with("metadata").with("labels");
             desired.path("metadata").path("labels").properties().forEach(en -> labels.set(en.getKey(), en.getValue()));
             for (String f : fields) {
-                if (f.equals("spec")) mergeSpec(current, (ObjectNode) desired.get("spec"));
+                if (f.equals("spec")) current.with("spec").set("ports", desired.path("spec").get("ports").deepCopy());
                 else current.set(f, desired.get(f).deepCopy());
             }
             return current;
         }, Registry.Part.MAIN, false);
     }
 
-    /** Ports are ours to set; the ClusterIP is immutable and other spec fields keep what the server defaulted. */
-    private static void mergeSpec(ObjectNode current, ObjectNode desired) {
-        ObjectNode spec = current.with("spec");
-        JsonNode ports = desired.get("ports");
-        spec.set("ports", ports.deepCopy());
+    /** Ports are ours to set in the Service spec; the ClusterIP is immutable and the rest keeps what the server defaulted. */
+    private static boolean upToDate(ObjectNode current, ObjectNode desired, String... fields) {
+        JsonNode labels = current.path("metadata").path("labels");
+        for (var en : desired.path("metadata").path("labels").properties()) {
+            if (!en.getValue().equals(labels.get(en.getKey()))) return false;
+        }
+        for (String f : fields) {
+            boolean same = f.equals("spec")
+                    ? desired.path("spec").get("ports").equals(current.path("spec").get("ports"))
+                    : desired.get(f).equals(current.get(f));
+            if (!same) return false;
+        }
+        return true;
     }
 }
