@@ -87,7 +87,7 @@ public final class AllocationRepair implements AutoCloseable {
         int recreated = 0;
         List<String> problems = new ArrayList<>();
         for (ObjectNode svc : services.values()) {
-            ObjectNode meta = (ObjectNode) svc.path("metadata");
+            JsonNode meta = svc.path("metadata");
             String ns = meta.path("namespace").asText(), name = meta.path("name").asText(), uid = meta.path("uid").asText("");
             if (uid.isEmpty()) continue;
             for (String key : ServiceAllocator.keys(Svc.spec(svc))) {

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodenet.controlplane.server.ApiException;
 import dev.nodenet.controlplane.server.Registry;
 import dev.nodenet.controlplane.server.ResourceType;
+import dev.nodenet.controlplane.storage.Store;
+import dev.nodenet.controlplane.storage.StoreException;
+
+import java.util.Optional;
 
 /**
  * The {@code default/kubernetes} Service every cluster has (ClusterIP = first address of the primary service range,
@@ -34,9 +38,30 @@ public final class KubernetesService {
         if (ip == null) throw new IllegalArgumentException("advertise address \"" + advertiseAddress + "\" is not an IP address");
         if (securePort < 1 || securePort > 65535) throw new IllegalArgumentException("secure port " + securePort + " is not between 1 and 65535");
         String address = Ips.format(ip);
+        releaseStaleClaim(registry.store(), config);
         upsert(registry, ResourceType.byKind("Service"), service(config, securePort), "spec");
         upsert(registry, ResourceType.byKind("Endpoints"), endpoints(address, securePort), "subsets");
         upsert(registry, ResourceType.byKind("EndpointSlice"), slice(address, Ips.family(ip), securePort), "endpoints", "ports", "addressType");
+    }
+
+    /**
+     * A record for the kubernetes Service's address, owned by {@code default/kubernetes}, while no such Service exists,
+     * is what a start that died between claiming the address and writing the Service leaves behind; without this the
+     * next start would be refused its own address until the repair's grace period passed. (Another server's bootstrap
+     * in flight looks the same; if both race, the Service may end up without a record, which the repair recreates.
+     * Dynamic allocation never hands out this address, so the window cannot cause a double allocation.)
+     */
+    static void releaseStaleClaim(Store store, ServiceNetworkConfig config) {
+        Optional<Store.Entry> rec = store.get(AllocationRecords.ipKey(config.kubernetesServiceIp()));
+        if (rec.isEmpty()) return;
+        AllocationRecords.Owner owner = AllocationRecords.decode(rec.get().value());
+        if (owner == null || !owner.namespace().equals(NAMESPACE) || !owner.name().equals(NAME)) return;
+        if (store.get(ResourceType.byKind("Service").key(NAMESPACE, NAME)).isPresent()) return;
+        try {
+            store.delete(rec.get().key(), rec.get().modRevision());
+        } catch (StoreException.NotFound | StoreException.Conflict gone) {
+            // someone else settled it first
+        }
     }
 
     static ObjectNode service(ServiceNetworkConfig config, int securePort) {

@@ -42,15 +42,10 @@ abstract class RangeAllocator {
         return (int) Math.min(Math.max(lo, rangeSize / step), hi);
     }
 
-    /** Why an allocation failed; the strategy turns it into a Status. */
+    /** Why an allocation failed (value taken, range full); the caller words the Status around the message. */
     static final class Failure extends Exception {
-        enum Kind { FULL, ALLOCATED, NOT_IN_RANGE }
-
-        final Kind kind;
-
-        Failure(Kind kind, String message) {
+        Failure(String message) {
             super(message, null, false, false);
-            this.kind = kind;
         }
     }
 
@@ -58,20 +53,20 @@ abstract class RangeAllocator {
     boolean allocate(int offset, String ns, String name, String uid, boolean dryRun, String alreadyAllocatedMessage) throws Failure {
         String key = key(offset);
         if (dryRun) {
-            if (!records.freeFor(key, uid)) throw new Failure(Failure.Kind.ALLOCATED, alreadyAllocatedMessage);
+            if (!records.freeFor(key, uid)) throw new Failure(alreadyAllocatedMessage);
             return false;
         }
         return switch (records.claim(key, ns, name, uid)) {
             case CREATED -> true;
             case ALREADY_OURS -> false;
-            case TAKEN -> throw new Failure(Failure.Kind.ALLOCATED, alreadyAllocatedMessage);
+            case TAKEN -> throw new Failure(alreadyAllocatedMessage);
         };
     }
 
     /**
      * Claims a free offset, preferring the upper band. A dry run only finds one that looks free.
      *
-     * @throws Failure of kind FULL when every offset is taken
+     * @throws Failure "range is full" when every offset is taken
      */
     int allocateNext(String ns, String name, String uid, boolean dryRun) throws Failure {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -90,7 +85,7 @@ abstract class RangeAllocator {
         }
         int found = scan(used, upperStart, size, ns, name, uid, dryRun);
         if (found < 0) found = scan(used, firstDynamic, Math.min(upperStart, size), ns, name, uid, dryRun);
-        if (found < 0) throw new Failure(Failure.Kind.FULL, "range is full");
+        if (found < 0) throw new Failure("range is full");
         return found;
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,6 +27,8 @@ final class ServiceDefaults {
         if (!spec.hasNonNull("type")) spec.put("type", Svc.CLUSTER_IP);
         String type = Svc.type(spec);
         if (!spec.hasNonNull("sessionAffinity")) spec.put("sessionAffinity", "None");
+        // As upstream: affinity None has no config (a patch from ClientIP to None drops the old timeout with it).
+        if ("None".equals(text(spec, "sessionAffinity"))) spec.remove("sessionAffinityConfig");
         if ("ClientIP".equals(text(spec, "sessionAffinity"))) {
             JsonNode cfgNode = spec.get("sessionAffinityConfig");
             ObjectNode sac = cfgNode instanceof ObjectNode o ? o : spec.putObject("sessionAffinityConfig");
@@ -62,13 +65,15 @@ final class ServiceDefaults {
             spec.put("ipFamilyPolicy", two ? "RequireDualStack" : "SingleStack");
         }
         if (!(spec.get("ipFamilies") instanceof ArrayNode) || families.isEmpty()) {
-            ArrayNode fams = spec.putArray("ipFamilies");
+            List<String> derived = new ArrayList<>();
             for (String ip : clusterIps) {
                 byte[] b = Ips.parse(ip);
-                if (b != null && !fams.toString().contains(Ips.family(b))) fams.add(Ips.family(b));
+                if (b != null && !derived.contains(Ips.family(b))) derived.add(Ips.family(b));
             }
-            if (fams.isEmpty()) fams.add(cfg.primary().family());
-            families = texts(spec, "ipFamilies");
+            if (derived.isEmpty()) derived.add(cfg.primary().family());
+            ArrayNode fams = spec.putArray("ipFamilies");
+            derived.forEach(fams::add);
+            families = derived;
         }
         String policy = text(spec, "ipFamilyPolicy");
         boolean wantsTwo = "PreferDualStack".equals(policy) || "RequireDualStack".equals(policy);

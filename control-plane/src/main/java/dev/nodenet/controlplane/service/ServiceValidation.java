@@ -145,10 +145,6 @@ final class ServiceValidation {
         if (sa == null || sa.isEmpty()) c.required("spec.sessionAffinity", "");
         else if (!sa.equals("None") && !sa.equals("ClientIP")) c.notSupported("spec.sessionAffinity", spec.get("sessionAffinity"), "ClientIP", "None");
         JsonNode cfg = spec.get("sessionAffinityConfig");
-        boolean hasCfg = cfg instanceof ObjectNode o && o.get("clientIP") instanceof ObjectNode;
-        if ("None".equals(sa) && hasCfg) {
-            c.invalid("spec.sessionAffinityConfig", cfg, "must not be set when session affinity is None");
-        }
         if ("ClientIP".equals(sa)) {
             JsonNode t = cfg == null ? null : cfg.path("clientIP").get("timeoutSeconds");
             String path = "spec.sessionAffinityConfig.clientIP.timeoutSeconds";

@@ -115,6 +115,9 @@ class AllocationRepairTest {
         store.create(Harness.SVC.key("default", "old1"), Harness.bytes(stored("old1", "{'type':'NodePort','clusterIP':'10.96.0.50','clusterIPs':['10.96.0.50'],'ports':[{'port':80,'nodePort':30050}]}")));
         store.create(Harness.SVC.key("default", "old2"), Harness.bytes(stored("old2", "{'clusterIP':'10.96.0.50','clusterIPs':['10.96.0.50'],'ports':[{'port':80}]}")));
         store.create(Harness.SVC.key("default", "old3"), Harness.bytes(stored("old3", "{'clusterIP':'10.200.0.1','clusterIPs':['10.200.0.1'],'ports':[{'port':80}]}")));
+        // Unreadable Services are skipped, not fatal.
+        store.create(Harness.SVC.key("default", "junk"), "not json".getBytes(UTF_8));
+        store.create(Harness.SVC.key("default", "nometa"), "{\"spec\":{\"clusterIP\":\"10.96.0.60\"}}".getBytes(UTF_8));
         AllocationRepair.Result r = repair.runOnce();
         assertEquals(2, r.recreated());
         assertEquals(List.of("default/old2: /registry/allocations/clusterips/10.96.0.50 is held by default/old1",

@@ -236,6 +236,20 @@ class AllocationTest {
     }
 
     @Test
+    void upgradeToDualStackAddsASecondaryAndDowngradeReleasesIt() {
+        Harness h = harness("10.96.0.0/12,fd00:10:96::/108", "30000-32767");
+        ObjectNode s = h.create(service("a", "{'ports':[{'port':80}]}"));
+        String v4 = s.path("spec").path("clusterIP").asText();
+        ObjectNode up = h.update(service("a", "{'ipFamilyPolicy':'PreferDualStack','ports':[{'port':80}]}"));
+        List<String> ips = Svc.texts(up.path("spec"), "clusterIPs");
+        assertEquals(v4, ips.get(0));
+        assertTrue(ips.get(1).startsWith("fd00:10:96::"), ips.toString());
+        assertEquals(2, h.recordKeys().size());
+        h.update(service("a", "{'ipFamilyPolicy':'SingleStack','ipFamilies':['IPv4'],'clusterIP':'" + v4 + "','clusterIPs':['" + v4 + "'],'ports':[{'port':80}]}"));
+        assertEquals(List.of(AllocationRecords.ipKey(v4)), h.recordKeys());
+    }
+
+    @Test
     void headlessAndExternalNameAllocateNothing() {
         Harness h = harness("10.96.0.0/12", "30000-32767");
         ObjectNode headless = h.create(service("h", "{'clusterIP':'None','ports':[{'port':80}]}"));

@@ -3,6 +3,7 @@ package dev.nodenet.controlplane.service;
 import static dev.nodenet.controlplane.service.Harness.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,8 +84,31 @@ class KubernetesServiceTest {
     }
 
     @Test
-    void repairGivesTheServiceCreatedBeforeWiringItsRecord() {
+    void aClaimLeftByACrashedStartIsReleasedButNobodyElsesIs() {
+        AllocationRecords records = new AllocationRecords(store, Clock.systemUTC());
+        String key = AllocationRecords.ipKey("10.96.0.1");
+        records.claim(key, "default", "dns", "uid-dns");
+        KubernetesService.releaseStaleClaim(store, ServiceNetworkConfig.DEFAULT);
+        assertEquals("dns", AllocationRecords.decode(store.get(key).orElseThrow().value()).name());
+
+        store.delete(key, 0);
+        records.claim(key, "default", "kubernetes", "uid-of-a-service-never-written");
+        KubernetesService.releaseStaleClaim(store, ServiceNetworkConfig.DEFAULT);
+        assertTrue(store.get(key).isEmpty());
+
+        // Once the Service exists, its record is left alone.
         KubernetesService.ensure(registry, ServiceNetworkConfig.DEFAULT, "192.0.2.7", 6443);
+        String uid = registry.get(SVC, "default", "kubernetes").path("metadata").path("uid").asText();
+        records.claim(key, "default", "kubernetes", uid);
+        KubernetesService.releaseStaleClaim(store, ServiceNetworkConfig.DEFAULT);
+        assertTrue(store.get(key).isPresent());
+    }
+
+    @Test
+    void repairGivesTheServiceCreatedBeforeWiringItsRecord() {
+        // A registry without the Service strategy stands for a server that stored Services before allocation existed.
+        Registry unwired = new Registry(store, new ObjectMapper(), Clock.systemUTC(), Map.of());
+        KubernetesService.ensure(unwired, ServiceNetworkConfig.DEFAULT, "192.0.2.7", 6443);
         AllocationRepair.Result r = new AllocationRepair(store, ServiceNetworkConfig.DEFAULT).runOnce();
         assertEquals(1, r.recreated());
         assertEquals("kubernetes", AllocationRecords.decode(store.get(AllocationRecords.ipKey("10.96.0.1")).orElseThrow().value()).name());

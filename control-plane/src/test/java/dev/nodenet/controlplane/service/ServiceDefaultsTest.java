@@ -16,6 +16,8 @@ class ServiceDefaultsTest {
             "{'ports':[{'port':80}]}|single|{'ports':[{'port':80,'protocol':'TCP','targetPort':80}],'type':'ClusterIP','sessionAffinity':'None','internalTrafficPolicy':'Cluster','ipFamilyPolicy':'SingleStack','ipFamilies':['IPv4']}",
             // ClientIP affinity gets the 3 hour timeout; named targetPort kept
             "{'sessionAffinity':'ClientIP','ports':[{'port':80,'targetPort':'http'}]}|single|{'sessionAffinity':'ClientIP','ports':[{'port':80,'targetPort':'http','protocol':'TCP'}],'type':'ClusterIP','sessionAffinityConfig':{'clientIP':{'timeoutSeconds':10800}},'internalTrafficPolicy':'Cluster','ipFamilyPolicy':'SingleStack','ipFamilies':['IPv4']}",
+            // affinity None carries no config
+            "{'sessionAffinity':'None','sessionAffinityConfig':{'clientIP':{'timeoutSeconds':10}},'ports':[{'port':80}]}|single|{'sessionAffinity':'None','ports':[{'port':80,'protocol':'TCP','targetPort':80}],'type':'ClusterIP','internalTrafficPolicy':'Cluster','ipFamilyPolicy':'SingleStack','ipFamilies':['IPv4']}",
             // NodePort: externalTrafficPolicy Cluster
             "{'type':'NodePort','ports':[{'port':80,'protocol':'UDP'}]}|single|{'type':'NodePort','ports':[{'port':80,'protocol':'UDP','targetPort':80}],'sessionAffinity':'None','externalTrafficPolicy':'Cluster','internalTrafficPolicy':'Cluster','ipFamilyPolicy':'SingleStack','ipFamilies':['IPv4']}",
             // ClusterIP with externalIPs is externally accessible too

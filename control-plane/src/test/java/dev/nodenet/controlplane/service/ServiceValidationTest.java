@@ -66,7 +66,6 @@ class ServiceValidationTest {
             "{'sessionAffinity':'Sticky','ports':[{'port':80}]}|spec.sessionAffinity|Unsupported value: \"Sticky\": supported values: \"ClientIP\", \"None\"",
             "{'sessionAffinity':'ClientIP','sessionAffinityConfig':{'clientIP':{'timeoutSeconds':0}},'ports':[{'port':80}]}|spec.sessionAffinityConfig.clientIP.timeoutSeconds|Invalid value: 0: must be greater than 0 and less than 86400",
             "{'sessionAffinity':'ClientIP','sessionAffinityConfig':{'clientIP':{'timeoutSeconds':86401}},'ports':[{'port':80}]}|spec.sessionAffinityConfig.clientIP.timeoutSeconds|Invalid value: 86401: must be greater than 0 and less than 86400",
-            "{'sessionAffinity':'None','sessionAffinityConfig':{'clientIP':{'timeoutSeconds':10}},'ports':[{'port':80}]}|spec.sessionAffinityConfig|Invalid value: {\"clientIP\":{\"timeoutSeconds\":10}}: must not be set when session affinity is None",
             "{'externalTrafficPolicy':'Local','ports':[{'port':80}]}|spec.externalTrafficPolicy|Invalid value: \"Local\": may only be set for externally-accessible services",
             "{'type':'NodePort','externalTrafficPolicy':'Nearby','ports':[{'port':80}]}|spec.externalTrafficPolicy|Unsupported value: \"Nearby\": supported values: \"Cluster\", \"Local\"",
             "{'internalTrafficPolicy':'Nearby','ports':[{'port':80}]}|spec.internalTrafficPolicy|Unsupported value: \"Nearby\": supported values: \"Cluster\", \"Local\"",
