@@ -106,23 +106,38 @@ public final class KubernetesService {
 
     /** Creates {@code desired}, or, when it exists, rewrites the given top-level fields and labels if they differ. */
     private static void upsert(Registry registry, ResourceType type, ObjectNode desired, String... fields) {
-        try {
-            registry.create(type, NAMESPACE, desired.deepCopy(), false);
-            return;
-        } catch (ApiException e) {
-            if (e.code() != 409) throw e;
+        // Look first: creating an existing Service would claim its address again and fail as "already allocated".
+        ObjectNode current = find(registry, type);
+        if (current == null) {
+            try {
+                registry.create(type, NAMESPACE, desired.deepCopy(), false);
+                return;
+            } catch (ApiException e) {
+                // Another server created it between our look and our create (409, or 422 for the address it claimed).
+                current = e.code() == 409 || e.code() == 422 ? find(registry, type) : null;
+                if (current == null) throw e;
+            }
         }
         // Compare first: a restart with nothing to correct writes nothing.
-        if (upToDate(registry.get(type, NAMESPACE, NAME), desired, fields)) return;
-        registry.patch(type, NAMESPACE, NAME, current -> {
-            ObjectNode labels = current.with("metadata").with("labels");
+        if (upToDate(current, desired, fields)) return;
+        registry.patch(type, NAMESPACE, NAME, latest -> {
+            ObjectNode labels = latest.with("metadata").with("labels");
             desired.path("metadata").path("labels").properties().forEach(en -> labels.set(en.getKey(), en.getValue()));
             for (String f : fields) {
-                if (f.equals("spec")) current.with("spec").set("ports", desired.path("spec").get("ports").deepCopy());
-                else current.set(f, desired.get(f).deepCopy());
+                if (f.equals("spec")) latest.with("spec").set("ports", desired.path("spec").get("ports").deepCopy());
+                else latest.set(f, desired.get(f).deepCopy());
             }
-            return current;
+            return latest;
         }, Registry.Part.MAIN, false);
+    }
+
+    private static ObjectNode find(Registry registry, ResourceType type) {
+        try {
+            return registry.get(type, NAMESPACE, NAME);
+        } catch (ApiException e) {
+            if (e.code() == 404) return null;
+            throw e;
+        }
     }
 
     /** Ports are ours to set in the Service spec; the ClusterIP is immutable and the rest keeps what the server defaulted. */
