@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodenet.controlplane.server.ApiException;
 import dev.nodenet.controlplane.server.ResourceType;
-import dev.nodenet.controlplane.storage.SqliteStore;
 import dev.nodenet.controlplane.storage.Store;
 import dev.nodenet.controlplane.storage.StoreException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -36,10 +34,6 @@ final class Harness {
         this.strategy = new ServiceStrategy(store, config, clock);
     }
 
-    static SqliteStore open(Path dir) {
-        return SqliteStore.open(dir);
-    }
-
     /** JSON with single quotes for readability in tests. */
     static ObjectNode json(String singleQuoted) {
         try {
@@ -51,8 +45,7 @@ final class Harness {
 
     /** A Service named {@code name} in namespace default with the given spec JSON. */
     static ObjectNode service(String name, String specJson) {
-        ObjectNode svc = json("{'metadata':{'name':'" + name + "','namespace':'default'},'spec':" + specJson + "}");
-        return svc;
+        return json("{'metadata':{'name':'" + name + "','namespace':'default'},'spec':" + specJson + "}");
     }
 
     ObjectNode create(ObjectNode svc) {
