@@ -2,6 +2,7 @@ package dev.nodenet.controlplane;
 
 import dev.nodenet.api.cli.Flags;
 import dev.nodenet.controlplane.server.ApiServer;
+import dev.nodenet.controlplane.service.ServiceNetworkConfig;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +34,12 @@ public final class ApiServerCommand {
         Flags.Flag<Duration> compaction = flags.duration("compaction-interval", Duration.ofMinutes(5), "How often old revisions are compacted.");
         Flags.Flag<Integer> retain = flags.integer("compaction-retain-revisions", 10_000, "Recent revisions kept available to watches after compaction.");
         List<URI> etcd;
+        ServiceNetworkConfig network;
         Flags.Flag<String> sans = flags.string("tls-san", "", "Extra comma-separated DNS names or IPs for the serving certificate.");
+        Flags.Flag<String> serviceRange = flags.string("service-cluster-ip-range", ServiceNetworkConfig.DEFAULT_CLUSTER_IP_RANGE,
+                "CIDR(s) Service ClusterIPs come from; a second, IPv6 range makes Services dual-stack (comma-separated).");
+        Flags.Flag<String> nodePortRange = flags.string("service-node-port-range", ServiceNetworkConfig.DEFAULT_NODE_PORT_RANGE, "Port range NodePorts come from.");
+        Flags.Flag<String> advertise = flags.string("advertise-address", "", "IP the kubernetes Service's endpoints point at (default: the bind address).");
         Flags.Flag<String> etcdServers = flags.string("etcd-servers", "", "Comma-separated etcd client URLs (http://host:port). Empty: the embedded SQLite store in --data-dir.");
         Flags.Flag<String> etcdPrefix = flags.string("etcd-prefix", "/nodenet", "Prefix of every key in etcd, so several clusters can share one etcd.");
         Flags.Flag<String> tokenFile = flags.string("token-auth-file", "", "Static tokens in kube-apiserver's CSV format: token,user,uid,\"group1,group2\". "
@@ -49,6 +55,12 @@ public final class ApiServerCommand {
             if (compaction.get().isZero() || compaction.get().isNegative()) throw new Flags.UsageException("invalid --compaction-interval: must be positive");
             if (!isIpLiteral(bind.get())) throw new Flags.UsageException("invalid --bind-address \"" + bind.get() + "\": must be an IP address");
             etcd = parseEtcdServers(etcdServers.get());
+            try {
+                network = ServiceNetworkConfig.parse(serviceRange.get(), nodePortRange.get());
+            } catch (IllegalArgumentException e) {
+                throw new Flags.UsageException(e.getMessage());
+            }
+            if (!advertise.get().isEmpty() && !isIpLiteral(advertise.get())) throw new Flags.UsageException("invalid --advertise-address \"" + advertise.get() + "\": must be an IP address");
             if (!etcdPrefix.get().startsWith("/")) throw new Flags.UsageException("invalid --etcd-prefix \"" + etcdPrefix.get() + "\": must start with /");
         } catch (Flags.UsageException e) {
             err.println("nodenet apiserver: " + e.getMessage());
@@ -56,7 +68,7 @@ public final class ApiServerCommand {
         }
         List<String> extra = sans.get().isBlank() ? List.of() : Arrays.stream(sans.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ApiServer.Config config = new ApiServer.Config(Path.of(dataDir.get()), bind.get(), port.get(), minRequestTimeout.get(),
-                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get());
+                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get(), network, advertise.get().isEmpty() ? null : advertise.get());
         ApiServer server;
         try {
             server = ApiServer.start(config);

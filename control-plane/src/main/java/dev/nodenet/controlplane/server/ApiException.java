@@ -126,7 +126,8 @@ public final class ApiException extends RuntimeException {
             if (name != null) d.put("name", name);
             if (type != null) {
                 if (!type.group().isEmpty()) d.put("group", type.group());
-                d.put("kind", type.plural());
+                // kube-apiserver names the kind in Invalid errors ("The Service "x" is invalid") and the resource elsewhere
+                d.put("kind", code == 422 ? type.kind() : type.plural());
             }
             if (!causes.isEmpty()) {
                 ArrayNode arr = d.putArray("causes");

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.nodenet.controlplane.service.AllocationRepair;
+import dev.nodenet.controlplane.service.KubernetesService;
+import dev.nodenet.controlplane.service.ServiceNetworkConfig;
+import dev.nodenet.controlplane.service.ServiceStrategy;
 import dev.nodenet.controlplane.storage.Compactor;
 import dev.nodenet.controlplane.storage.SqliteStore;
 import dev.nodenet.controlplane.storage.etcd.EtcdStore;
@@ -56,30 +60,42 @@ public final class ApiServer implements AutoCloseable {
      * @param tokenAuthFile             kube-apiserver-style static token CSV, or null
      * @param etcdServers               etcd client URLs; empty = the embedded SQLite store in {@code dataDir}
      * @param etcdPrefix                key prefix in etcd, so several clusters can share one etcd
+     * @param serviceNetwork            ClusterIP ranges and the NodePort range
+     * @param advertiseAddress          the address the {@code kubernetes} Service's endpoints point at; null = the bind address
      */
     public record Config(Path dataDir, String bindAddress, int securePort, Duration minRequestTimeout, Duration watchHeartbeat,
                          Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans, Path tokenAuthFile,
-                         List<URI> etcdServers, String etcdPrefix) {
+                         List<URI> etcdServers, String etcdPrefix, ServiceNetworkConfig serviceNetwork, String advertiseAddress) {
         public static Config defaults(Path dataDir) {
             return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of(), null,
-                    List.of(), "/nodenet");
+                    List.of(), "/nodenet", ServiceNetworkConfig.DEFAULT, null);
         }
 
         public Config withEtcd(List<URI> servers, String prefix) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, servers, prefix);
+                    tokenAuthFile, servers, prefix, serviceNetwork, advertiseAddress);
         }
 
         public Config withPort(int port) {
-            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix);
+            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress);
         }
 
         public Config withWatchHeartbeat(Duration d) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress);
+        }
+
+        public Config withServiceNetwork(ServiceNetworkConfig network) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
+                    tokenAuthFile, etcdServers, etcdPrefix, network, advertiseAddress);
+        }
+
+        public Config withAdvertiseAddress(String address) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
+                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, address);
         }
 
         public Config withTokenAuthFile(Path file) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress);
         }
     }
 
@@ -101,12 +117,15 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Store store;
     private final Compactor compactor;
+    private final AllocationRepair repair;
     private final Path kubeconfig;
     private final String url;
     private final Pki pki;
 
-    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Compactor compactor, Path kubeconfig, String url, Pki pki) {
+    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Compactor compactor, AllocationRepair repair, Path kubeconfig,
+                      String url, Pki pki) {
         this.compactor = compactor;
+        this.repair = repair;
         this.http = http;
         this.executor = executor;
         this.store = store;
@@ -132,10 +151,13 @@ public final class ApiServer implements AutoCloseable {
         Store store = config.etcdServers().isEmpty() ? SqliteStore.open(dir) : EtcdStore.connect(config.etcdServers(), config.etcdPrefix());
         boolean started = false;
         Compactor compactor = null;
+        AllocationRepair repair = null;
         try {
             compactor = Compactor.start(store, config.compactionInterval(), config.compactionRetainRevisions());
             Clock clock = Clock.systemUTC();
-            Registry registry = new Registry(store, mapper, clock, Strategies.builtIn());
+            Map<String, Strategy> strategies = new java.util.HashMap<>(Strategies.builtIn());
+            strategies.put("Service", new ServiceStrategy(store, config.serviceNetwork()));
+            Registry registry = new Registry(store, mapper, clock, strategies);
             Bootstrap.ensureSystemNamespaces(registry);
 
             HttpsServer http = HttpsServer.create(new InetSocketAddress(config.bindAddress(), config.securePort()), 1024);
@@ -164,12 +186,16 @@ public final class ApiServer implements AutoCloseable {
             http.setExecutor(executor);
             http.createContext("/", new ApiHandler(ctx));
             http.start();
+            KubernetesService.ensure(registry, config.serviceNetwork(), config.advertiseAddress() != null ? config.advertiseAddress() : host, port);
+            repair = new AllocationRepair(store, config.serviceNetwork());
+            repair.start(Duration.ofMinutes(3));
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             writeKubeconfig(kubeconfig, url, pki.caPem(), adminToken);
             started = true;
-            return new ApiServer(http, executor, store, compactor, kubeconfig, url, pki);
+            return new ApiServer(http, executor, store, compactor, repair, kubeconfig, url, pki);
         } finally {
             if (!started) {
+                if (repair != null) repair.close();
                 if (compactor != null) compactor.close();
                 store.close();
             }
@@ -268,6 +294,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         executor.shutdownNow();
+        repair.close();
         compactor.close();
         store.close();
         LOG.log(Level.INFO, "API server stopped");

@@ -98,12 +98,17 @@ public final class Registry {
         obj.put("apiVersion", type.apiVersion());
         strategy(type).prepareForCreate(obj);
         validate(type, obj, null);
-        if (dryRun) return obj;
+        java.util.function.Consumer<Boolean> finish = strategy(type).beginWrite(obj, null, dryRun);
+        boolean written = false;
         try {
+            if (dryRun) return obj;
             Store.Entry e = store.create(type.key(namespace, name), encode(obj));
+            written = true;
             return withRevision(obj, e.modRevision());
         } catch (StoreException.AlreadyExists ex) {
             throw ApiException.alreadyExists(type, name);
+        } finally {
+            finish.accept(written);
         }
     }
 
@@ -116,10 +121,15 @@ public final class Registry {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode obj, Part part, boolean dryRun) {
         String rv = text(metadata(obj), "resourceVersion");
-        long expected = rv == null || rv.isEmpty() ? 0 : parseResourceVersion(rv);
+        if (rv == null || rv.isEmpty()) {
+            // Unconditional for the client, conditional in the store: a racing writer makes us retry on fresh state,
+            // so what strategies derived from the old object (released ports, say) is never stale.
+            return patch(type, namespace, name, current -> obj.deepCopy(), part, dryRun);
+        }
+        long expected = parseResourceVersion(rv);
         Store.Entry current = store.get(type.key(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
-        if (expected != 0 && expected != current.modRevision()) throw ApiException.conflict(type, name);
-        return write(type, namespace, name, current, obj, part, dryRun, expected != 0);
+        if (expected != current.modRevision()) throw ApiException.conflict(type, name);
+        return write(type, namespace, name, current, obj, part, dryRun);
     }
 
     /**
@@ -136,14 +146,14 @@ public final class Registry {
             boolean precondition = rv != null && !rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()));
             if (precondition) throw ApiException.conflict(type, name);
             try {
-                return write(type, namespace, name, current, patched, part, dryRun, true);
+                return write(type, namespace, name, current, patched, part, dryRun);
             } catch (ApiException e) {
                 if (e.code() != 409 || !"Conflict".equals(e.reason()) || attempt >= MAX_CONFLICT_RETRIES) throw e;
             }
         }
     }
 
-    private ObjectNode write(ResourceType type, String namespace, String name, Store.Entry current, ObjectNode obj, Part part, boolean dryRun, boolean conditional) {
+    private ObjectNode write(ResourceType type, String namespace, String name, Store.Entry current, ObjectNode obj, Part part, boolean dryRun) {
         ObjectNode old = decode(current);
         ObjectNode meta = metadata(obj);
         String bodyName = text(meta, "name");
@@ -191,17 +201,25 @@ public final class Registry {
         }
         strategy(type).prepareForUpdate(next, old);
         validate(type, next, old);
-        byte[] encoded = encode(next);
-        // Compare as parsed from bytes on both sides, so 1 (int) and 1 (long) or a different key order are equal.
-        if (decodeBytes(encoded).equals(decodeBytes(current.value()))) return withRevision(next, current.modRevision()); // no-op: no new revision
-        if (dryRun) return withRevision(next, current.modRevision());
+        java.util.function.Consumer<Boolean> finish = strategy(type).beginWrite(next, old, dryRun);
+        boolean written = false;
         try {
-            Store.Entry e = store.update(type.key(namespace, name), encoded, conditional ? current.modRevision() : 0);
+            byte[] encoded = encode(next);
+            // Compare as parsed from bytes on both sides, so 1 (int) and 1 (long) or a different key order are equal.
+            if (decodeBytes(encoded).equals(decodeBytes(current.value()))) { // no-op: no new revision
+                written = !dryRun;
+                return withRevision(next, current.modRevision());
+            }
+            if (dryRun) return withRevision(next, current.modRevision());
+            Store.Entry e = store.update(type.key(namespace, name), encoded, current.modRevision());
+            written = true;
             return withRevision(next, e.modRevision());
         } catch (StoreException.Conflict ex) {
             throw ApiException.conflict(type, name);
         } catch (StoreException.NotFound ex) {
             throw ApiException.notFound(type, name);
+        } finally {
+            finish.accept(written);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.nodenet.controlplane.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Map;
@@ -14,7 +12,7 @@ final class Strategies {
     private Strategies() {}
 
     static Map<String, Strategy> builtIn() {
-        return Map.of("Namespace", NAMESPACE, "Service", SERVICE, "Pod", POD);
+        return Map.of("Namespace", NAMESPACE, "Pod", POD); // Services: dev.nodenet.controlplane.service.ServiceStrategy
     }
 
     /** Namespaces are Active, carry the kubernetes finalizer and the immutable kubernetes.io/metadata.name label. */
@@ -35,34 +33,6 @@ final class Strategies {
         private void nameLabel(ObjectNode obj) {
             ObjectNode meta = Registry.metadata(obj);
             meta.with("labels").put("kubernetes.io/metadata.name", meta.path("name").asText());
-        }
-    };
-
-    /** Services: the defaults every client expects to read back (type, sessionAffinity, port protocol, targetPort). */
-    static final Strategy SERVICE = new Strategy() {
-        @Override
-        public void prepareForCreate(ObjectNode obj) {
-            obj.putObject("status").putObject("loadBalancer");
-            defaults(obj);
-        }
-
-        @Override
-        public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
-            defaults(obj);
-        }
-
-        private void defaults(ObjectNode obj) {
-            JsonNode specNode = obj.get("spec");
-            if (!(specNode instanceof ObjectNode spec)) return;
-            if (!spec.hasNonNull("type")) spec.put("type", "ClusterIP");
-            if (!spec.hasNonNull("sessionAffinity")) spec.put("sessionAffinity", "None");
-            if (spec.get("ports") instanceof ArrayNode ports) {
-                for (JsonNode p : ports) {
-                    if (!(p instanceof ObjectNode port)) continue;
-                    if (!port.hasNonNull("protocol")) port.put("protocol", "TCP");
-                    if (!port.hasNonNull("targetPort") && port.has("port")) port.set("targetPort", port.get("port"));
-                }
-            }
         }
     };
 

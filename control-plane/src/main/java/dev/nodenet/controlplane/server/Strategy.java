@@ -22,6 +22,15 @@ public interface Strategy {
         return List.of();
     }
 
+    /**
+     * Called after {@link #validate} and right before the store write; may still fill in {@code obj} (allocated IPs
+     * and ports). The returned callback is called exactly once with the outcome: true when the write happened (a no-op
+     * update counts), false when it failed, was a dry run or never happened — so claims made here can be undone.
+     */
+    default java.util.function.Consumer<Boolean> beginWrite(ObjectNode obj, ObjectNode old, boolean dryRun) {
+        return written -> {};
+    }
+
     /** Called after an object was deleted (release allocations and the like). */
     default void afterDelete(ObjectNode deleted) {}
 

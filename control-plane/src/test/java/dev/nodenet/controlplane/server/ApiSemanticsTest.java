@@ -52,7 +52,7 @@ class ApiSemanticsTest {
         JsonNode created = ok(http.post("/api/v1/namespaces/dry/services?dryRun=All", "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"ports\":[{\"port\":80}]}}"), 201);
         assertEquals("TCP", created.path("spec").path("ports").get(0).path("protocol").asText(), "defaults are applied in a dry run");
         assertEquals(404, http.get("/api/v1/namespaces/dry/services/x").statusCode());
-        ok(http.post("/api/v1/namespaces/dry/services", "{\"metadata\":{\"name\":\"x\"},\"spec\":{}}"), 201);
+        ok(http.post("/api/v1/namespaces/dry/services", "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"ports\":[{\"port\":80}]}}"), 201);
         ok(http.send("DELETE", "/api/v1/namespaces/dry/services/x?dryRun=All", null, null), 200);
         assertEquals(200, http.get("/api/v1/namespaces/dry/services/x").statusCode());
     }
@@ -88,20 +88,20 @@ class ApiSemanticsTest {
     void deleteCollectionAndNamespaceDeletion() throws Exception {
         namespace("dc");
         for (String n : List.of("a", "b", "c")) {
-            ok(http.post("/api/v1/namespaces/dc/services", "{\"metadata\":{\"name\":\"" + n + "\",\"labels\":{\"group\":\"" + (n.equals("c") ? "keep" : "drop") + "\"}},\"spec\":{}}"), 201);
+            ok(http.post("/api/v1/namespaces/dc/services", "{\"metadata\":{\"name\":\"" + n + "\",\"labels\":{\"group\":\"" + (n.equals("c") ? "keep" : "drop") + "\"}},\"spec\":{\"ports\":[{\"port\":80}]}}"), 201);
         }
         JsonNode deleted = ok(http.send("DELETE", "/api/v1/namespaces/dc/services?labelSelector=group%3Ddrop", null, null), 200);
         assertEquals(2, deleted.path("items").size());
         assertEquals(1, ok(http.get("/api/v1/namespaces/dc/services"), 200).path("items").size());
         ok(http.send("DELETE", "/api/v1/namespaces/dc", null, null), 200);
         assertEquals(0, ok(http.get("/api/v1/namespaces/dc/services"), 200).path("items").size(), "a namespace takes its objects with it");
-        assertEquals(404, http.post("/api/v1/namespaces/dc/services", "{\"metadata\":{\"name\":\"z\"},\"spec\":{}}").statusCode());
+        assertEquals(404, http.post("/api/v1/namespaces/dc/services", "{\"metadata\":{\"name\":\"z\"},\"spec\":{\"ports\":[{\"port\":80}]}}").statusCode());
     }
 
     @Test
     void watchesFollowSelectorsAndSendBookmarks() throws Exception {
         namespace("w");
-        ok(http.post("/api/v1/namespaces/w/services", "{\"metadata\":{\"name\":\"s\",\"labels\":{\"app\":\"x\"}},\"spec\":{}}"), 201);
+        ok(http.post("/api/v1/namespaces/w/services", "{\"metadata\":{\"name\":\"s\",\"labels\":{\"app\":\"x\"}},\"spec\":{\"ports\":[{\"port\":80}]}}"), 201);
         String rv = ok(http.get("/api/v1/namespaces/w/services"), 200).path("metadata").path("resourceVersion").asText();
         CompletableFuture<HttpResponse<String>> watch = CompletableFuture.supplyAsync(() -> {
             try {
@@ -113,7 +113,7 @@ class ApiSemanticsTest {
         Thread.sleep(400);
         ok(http.send("PATCH", "/api/v1/namespaces/w/services/s", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"app\":\"y\"}}}"), 200);
         ok(http.send("PATCH", "/api/v1/namespaces/w/services/s", "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"app\":\"x\"}}}"), 200);
-        ok(http.post("/api/v1/namespaces/w/services", "{\"metadata\":{\"name\":\"other\",\"labels\":{\"app\":\"z\"}},\"spec\":{}}"), 201);
+        ok(http.post("/api/v1/namespaces/w/services", "{\"metadata\":{\"name\":\"other\",\"labels\":{\"app\":\"z\"}},\"spec\":{\"ports\":[{\"port\":80}]}}"), 201);
         List<JsonNode> events = watch.get().body().lines().filter(l -> !l.isBlank()).map(l -> {
             try {
                 return JSON.readTree(l);

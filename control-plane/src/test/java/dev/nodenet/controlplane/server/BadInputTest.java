@@ -24,12 +24,13 @@ class BadInputTest {
     static ApiServer server;
     static Http http;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String SVC = "/api/v1/namespaces/default/services";
+    static final String SVC = "/api/v1/namespaces/bad/services";
 
     @BeforeAll
     static void start() throws Exception {
         server = ApiServer.start(ApiServer.Config.defaults(dir.resolve("data")).withPort(0).withWatchHeartbeat(Duration.ofSeconds(1)));
         http = new Http(dir.resolve("data"), server.url());
+        assertEquals(201, http.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"bad\"}}").statusCode());
     }
 
     @AfterAll
@@ -109,7 +110,7 @@ class BadInputTest {
 
     @Test
     void invalidNamesAndLabelsAre422WithCauses() throws Exception {
-        JsonNode s = status(http.post(SVC, "{\"metadata\":{\"name\":\"Bad_Name\",\"labels\":{\"ok\":\"-bad-\"}},\"spec\":{}}"), 422, "Invalid");
+        JsonNode s = status(http.post(SVC, "{\"metadata\":{\"name\":\"Bad_Name\",\"labels\":{\"ok\":\"-bad-\"}},\"spec\":{\"ports\":[{\"port\":80}]}}"), 422, "Invalid");
         assertEquals(2, s.path("details").path("causes").size(), s.toString());
         assertServiceCount(0);
     }
@@ -118,10 +119,10 @@ class BadInputTest {
     void strictFieldValidationRejectsUnknownAndDuplicateFields() throws Exception {
         JsonNode s = status(http.post(SVC + "?fieldValidation=Strict", "{\"metadata\":{\"name\":\"s\"},\"spec\":{\"prots\":[]}}"), 400, "BadRequest");
         assertTrue(s.path("message").asText().contains("unknown field \"spec.prots\""), s.toString());
-        s = status(http.post(SVC + "?fieldValidation=Strict", "{\"metadata\":{\"name\":\"s\",\"name\":\"t\"},\"spec\":{}}"), 400, "BadRequest");
+        s = status(http.post(SVC + "?fieldValidation=Strict", "{\"metadata\":{\"name\":\"s\",\"name\":\"t\"},\"spec\":{\"ports\":[{\"port\":80}]}}"), 400, "BadRequest");
         assertTrue(s.path("message").asText().contains("duplicate field \"metadata.name\""), s.toString());
         status(http.post(SVC + "?fieldValidation=Sometimes", "{\"metadata\":{\"name\":\"s\"}}"), 400, "BadRequest");
-        HttpResponse<String> warn = http.post(SVC, "{\"metadata\":{\"name\":\"warned\"},\"spec\":{\"prots\":[]}}");
+        HttpResponse<String> warn = http.post(SVC, "{\"metadata\":{\"name\":\"warned\"},\"spec\":{\"prots\":[],\"ports\":[{\"port\":80}]}}");
         assertEquals(201, warn.statusCode());
         assertTrue(warn.headers().allValues("Warning").stream().anyMatch(w -> w.contains("spec.prots")), warn.headers().toString());
         assertEquals(200, http.send("DELETE", SVC + "/warned", null, null).statusCode());
@@ -153,7 +154,7 @@ class BadInputTest {
 
     @Test
     void watchFromACompactedRevisionGetsExpired() throws Exception {
-        for (int i = 0; i < 5; i++) assertEquals(201, http.post(SVC, "{\"metadata\":{\"name\":\"c" + i + "\"},\"spec\":{}}").statusCode());
+        for (int i = 0; i < 5; i++) assertEquals(201, http.post(SVC, "{\"metadata\":{\"name\":\"c" + i + "\"},\"spec\":{\"ports\":[{\"port\":80}]}}").statusCode());
         long rv = server.store().currentRevision();
         server.store().compact(rv - 1);
         HttpResponse<String> r = http.get(SVC + "?watch=1&resourceVersion=1&timeoutSeconds=2");

@@ -60,7 +60,7 @@ class DurabilityTest {
             Set<String> names = new HashSet<>();
             list.path("items").forEach(i -> names.add(i.path("metadata").path("name").asText()));
             assertTrue(names.containsAll(acknowledged), "missing after kill -9: " + acknowledged.stream().filter(n -> !names.contains(n)).toList());
-            HttpResponse<String> watch = http.get("/api/v1/namespaces/default/services?watch=1&timeoutSeconds=1&resourceVersion=" + firstRv);
+            HttpResponse<String> watch = http.get("/api/v1/namespaces/default/services?watch=1&timeoutSeconds=5&resourceVersion=" + firstRv);
             long added = watch.body().lines().filter(l -> l.contains("\"ADDED\"")).count();
             assertEquals(acknowledged.size(), added, "a watch from before the crash replays every create");
         } finally {
