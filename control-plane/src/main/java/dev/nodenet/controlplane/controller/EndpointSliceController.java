@@ -261,7 +261,7 @@ final class EndpointSliceController implements AutoCloseable {
     /** A copy of {@code slice} with everything this controller owns set to what it should be. */
     private ObjectNode withContent(ObjectNode slice, ObjectNode svc, String family, ArrayNode ports, ArrayNode endpoints) {
         ObjectNode out = slice.deepCopy();
-        ObjectNode meta = out.with("metadata");
+        ObjectNode meta = (ObjectNode) out.get("metadata");
         ObjectNode labels = Services.derivedLabels(svc);
         labels.put(Services.LABEL_SERVICE_NAME, ObjectCache.nameOf(svc));
         labels.put(Services.LABEL_MANAGED_BY, Services.MANAGED_BY_VALUE);

@@ -119,7 +119,7 @@ final class NodeIpamController implements AutoCloseable {
         try {
             result = registry.patch(NODES, null, name, n -> {
                 if (!uid.equals(n.path("metadata").path("uid").asText()) || !podCidrs(n).isEmpty()) return n;
-                ObjectNode spec = n.with("spec");
+                ObjectNode spec = n.get("spec") instanceof ObjectNode o ? o : n.putObject("spec");
                 spec.put("podCIDR", claimed.getFirst());
                 spec.putArray("podCIDRs").addAll(claimed.stream().map(c -> spec.textNode(c)).toList());
                 return n;

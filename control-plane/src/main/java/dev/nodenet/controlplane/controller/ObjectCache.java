@@ -46,10 +46,18 @@ final class ObjectCache implements AutoCloseable {
     }
 
     /**
-     * A cached object, or a tombstone ({@code obj == null}) left by a local delete until the watch confirms it;
-     * {@code local} until the watch delivered the write.
+     * A cached object, or a tombstone ({@code obj == null}) that remembers a delete's revision for
+     * {@link #TOMBSTONE_TTL} so that a controller's {@link #putLocal} of an older write, arriving after the delete's
+     * event, cannot bring the object back; {@code local} until the watch delivered the write.
      */
-    private record Item(ObjectNode obj, long revision, boolean local) {}
+    private record Item(ObjectNode obj, long revision, boolean local, long tombstoneSinceNanos) {}
+
+    /** Far longer than the gap between a write returning and its putLocal. */
+    private static final Duration TOMBSTONE_TTL = Duration.ofSeconds(30);
+
+    private static Item tombstone(long revision, boolean local) {
+        return new Item(null, revision, local, System.nanoTime());
+    }
 
     private final ResourceType type;
     private final Registry registry;
@@ -59,6 +67,7 @@ final class ObjectCache implements AutoCloseable {
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     private Store.Watch watch; // guarded by lifecycle
+    private java.util.concurrent.ScheduledFuture<?> pruner; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
     private Duration backoff = MIN_RELIST_BACKOFF; // guarded by lifecycle
 
@@ -79,6 +88,14 @@ final class ObjectCache implements AutoCloseable {
     void start() {
         synchronized (lifecycle) {
             relist();
+            pruner = timer.scheduleWithFixedDelay(this::pruneTombstones, TOMBSTONE_TTL.toMillis(), TOMBSTONE_TTL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void pruneTombstones() {
+        long now = System.nanoTime();
+        for (Map<String, Item> ns : items.values()) {
+            ns.values().removeIf(i -> i.obj == null && now - i.tombstoneSinceNanos > TOMBSTONE_TTL.toNanos());
         }
     }
 
@@ -131,14 +148,13 @@ final class ObjectCache implements AutoCloseable {
             if (cur != null && cur.revision == revision) {
                 if (local || !cur.local) return cur; // seen already
                 // The watch echo of our own write: handlers get old == current (the same instance) for an update.
-                previous[0] = obj == null ? cur : new Item(obj, revision, false);
+                previous[0] = obj == null ? cur : new Item(obj, revision, false, 0);
                 notify[0] = true;
-                return obj == null ? null : new Item(obj, revision, false);
+                return obj == null ? tombstone(revision, false) : new Item(obj, revision, false, 0);
             }
             previous[0] = cur;
             notify[0] = !local;
-            if (obj == null) return local ? new Item(null, revision, true) : null;
-            return new Item(obj, revision, local);
+            return obj == null ? tombstone(revision, local) : new Item(obj, revision, local, 0);
         });
         if (!notify[0]) return;
         ObjectNode old = previous[0] == null || previous[0].obj == null ? deleted : previous[0].obj;
@@ -149,7 +165,7 @@ final class ObjectCache implements AutoCloseable {
     private void onEvent(Store.Event e) {
         ObjectNode obj = Registry.withRevision(registry.decodeBytes(e.value()), e.revision());
         boolean deleted = e.type() == Store.Event.Type.DELETED;
-        apply(namespaceOf(obj), nameOf(obj), deleted ? null : obj, obj, e.revision(), false);
+        apply(namespaceOf(obj), nameOf(obj), deleted ? null : obj, deleted ? obj : null, e.revision(), false);
     }
 
     /** Lists everything, reconciles the cache with it, and watches from the list's revision. Holds {@code lifecycle}. */
@@ -166,9 +182,9 @@ final class ObjectCache implements AutoCloseable {
         }
         for (Map.Entry<String, Map<String, Item>> ns : items.entrySet()) {
             for (Map.Entry<String, Item> it : ns.getValue().entrySet()) {
-                if (seen.contains(ns.getKey() + "/" + it.getKey()) || it.getValue().revision > snap.revision()) continue;
                 Item gone = it.getValue();
-                if (ns.getValue().remove(it.getKey(), gone) && gone.obj != null) {
+                if (gone.obj == null || seen.contains(ns.getKey() + "/" + it.getKey()) || gone.revision > snap.revision()) continue;
+                if (ns.getValue().replace(it.getKey(), gone, tombstone(snap.revision(), false))) {
                     for (Handler h : handlers) h.onChange(gone.obj, null);
                 }
             }
@@ -215,6 +231,7 @@ final class ObjectCache implements AutoCloseable {
         Store.Watch w;
         synchronized (lifecycle) {
             closed = true;
+            if (pruner != null) pruner.cancel(false);
             w = watch;
             watch = null;
         }

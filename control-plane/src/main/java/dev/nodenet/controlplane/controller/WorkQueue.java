@@ -83,7 +83,7 @@ final class WorkQueue<K> implements AutoCloseable {
             } catch (Exception | LinkageError | AssertionError e) {
                 int n = failures.merge(key, 1, Integer::sum);
                 long delayMs = Math.min(MAX_RETRY_MS, MIN_RETRY_MS << Math.min(n - 1, 20));
-                LOG.log(Level.WARNING, name + ": " + key + " failed (attempt " + n + "), retrying in " + delayMs + " ms: " + e, e);
+                LOG.log(n <= 3 ? Level.DEBUG : Level.WARNING, name + ": " + key + " failed (attempt " + n + "), retrying in " + delayMs + " ms: " + e, e);
                 try {
                     timer.schedule(() -> add(key), delayMs, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException closing) {

@@ -47,13 +47,17 @@ final class TestCluster implements AutoCloseable {
         return this;
     }
 
-    void stopControllers() throws Exception {
-        if (controllers != null) controllers.close();
+    void stopControllers() {
+        try {
+            if (controllers != null) controllers.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         controllers = null;
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         stopControllers();
         store.close();
     }
