@@ -40,9 +40,10 @@ public final class Controllers {
             ObjectCache nodes = new ObjectCache(ResourceType.byKind("Node"), registry, timer);
             ObjectCache slices = new ObjectCache(EndpointSliceController.SLICES, registry, timer);
             ObjectCache endpoints = new ObjectCache(EndpointsController.ENDPOINTS, registry, timer);
+            SelectorIndex index = new SelectorIndex(services, pods);
             EndpointSliceController sliceController = new EndpointSliceController(registry, config.maxEndpointsPerSlice(),
-                    services, pods, nodes, slices, timer);
-            EndpointsController endpointsController = new EndpointsController(registry, services, pods, endpoints, timer);
+                    services, pods, nodes, slices, index, timer);
+            EndpointsController endpointsController = new EndpointsController(registry, services, pods, endpoints, index, timer);
             NodeIpamController ipam = new NodeIpamController(registry, config, nodes, timer);
             GarbageCollector gc = new GarbageCollector(registry, List.of(slices, endpoints, pods),
                     List.of(services, pods, nodes, slices, endpoints), config.gcPeriod(), timer);

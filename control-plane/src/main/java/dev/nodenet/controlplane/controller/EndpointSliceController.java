@@ -36,10 +36,11 @@ final class EndpointSliceController implements AutoCloseable {
     private final Registry registry;
     private final int maxPerSlice;
     private final ObjectCache services, pods, nodes, slices;
+    private final SelectorIndex index;
     private final WorkQueue<String> queue;
 
     EndpointSliceController(Registry registry, int maxEndpointsPerSlice, ObjectCache services, ObjectCache pods,
-                            ObjectCache nodes, ObjectCache slices, ScheduledExecutorService timer) {
+                            ObjectCache nodes, ObjectCache slices, SelectorIndex index, ScheduledExecutorService timer) {
         this.registry = registry;
         this.maxPerSlice = maxEndpointsPerSlice;
         this.services = services;
@@ -47,8 +48,8 @@ final class EndpointSliceController implements AutoCloseable {
         this.nodes = nodes;
         this.slices = slices;
         this.queue = new WorkQueue<>("endpointslice-controller", this::sync, timer);
-        services.addHandler((old, cur) -> queue.add(key(cur != null ? cur : old)));
-        pods.addHandler(this::onPod);
+        this.index = index;
+        index.addListener(queue::add);
         slices.addHandler((old, cur) -> {
             if (old == cur) return; // our own write coming back
             ObjectNode s = cur != null ? cur : old;
@@ -63,15 +64,6 @@ final class EndpointSliceController implements AutoCloseable {
     void start() {
         for (ObjectNode svc : services.all()) queue.add(key(svc));
         queue.start();
-    }
-
-    /** Enqueues every Service in the Pod's namespace that selects it before or after the change. */
-    private void onPod(ObjectNode old, ObjectNode cur) {
-        ObjectNode any = cur != null ? cur : old;
-        for (ObjectNode svc : services.list(ObjectCache.namespaceOf(any))) {
-            Map<String, String> sel = Services.selector(svc);
-            if (sel != null && (Services.matches(sel, old) || Services.matches(sel, cur))) queue.add(key(svc));
-        }
     }
 
     static String key(ObjectNode obj) {
@@ -92,11 +84,12 @@ final class EndpointSliceController implements AutoCloseable {
         String ns = key.substring(0, slash), name = key.substring(slash + 1);
         ObjectNode svc = services.get(ns, name);
         if (svc == null || !Services.managed(svc)) return;
-        Map<String, String> selector = Services.selector(svc);
         List<ObjectNode> selected = new ArrayList<>();
-        for (ObjectNode pod : pods.list(ns)) {
-            if (Services.matches(selector, pod) && Services.eligible(pod, true)) selected.add(pod);
+        for (String podName : index.members(key)) {
+            ObjectNode pod = pods.get(ns, podName);
+            if (pod != null && Services.eligible(pod, true)) selected.add(pod);
         }
+        selected.sort(Comparator.comparing(ObjectCache::nameOf)); // new endpoints are placed in a stable order
         List<ObjectNode> existing = new ArrayList<>();
         for (ObjectNode s : slices.list(ns)) {
             JsonNode labels = s.path("metadata").path("labels");

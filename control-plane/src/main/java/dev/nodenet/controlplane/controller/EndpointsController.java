@@ -31,21 +31,21 @@ final class EndpointsController implements AutoCloseable {
 
     private final Registry registry;
     private final ObjectCache services, pods, endpoints;
+    private final SelectorIndex index;
     private final WorkQueue<String> queue;
 
-    EndpointsController(Registry registry, ObjectCache services, ObjectCache pods, ObjectCache endpoints, ScheduledExecutorService timer) {
+    EndpointsController(Registry registry, ObjectCache services, ObjectCache pods, ObjectCache endpoints, SelectorIndex index,
+                        ScheduledExecutorService timer) {
         this.registry = registry;
         this.services = services;
         this.pods = pods;
         this.endpoints = endpoints;
         this.queue = new WorkQueue<>("endpoints-controller", this::sync, timer);
-        services.addHandler((old, cur) -> queue.add(EndpointSliceController.key(cur != null ? cur : old)));
-        pods.addHandler((old, cur) -> {
-            ObjectNode any = cur != null ? cur : old;
-            for (ObjectNode svc : services.list(ObjectCache.namespaceOf(any))) {
-                Map<String, String> sel = Services.selector(svc);
-                if (sel != null && (Services.matches(sel, old) || Services.matches(sel, cur))) queue.add(EndpointSliceController.key(svc));
-            }
+        this.index = index;
+        index.addListener(queue::add);
+        // A deleted Service's Endpoints go with it (the index only tells about Services with selectors).
+        services.addHandler((old, cur) -> {
+            if (cur == null) queue.add(EndpointSliceController.key(old));
         });
         // Someone else changed or deleted the Endpoints of a selector Service: put it back.
         endpoints.addHandler((old, cur) -> {
@@ -103,14 +103,14 @@ final class EndpointsController implements AutoCloseable {
 
     /** Subsets sorted by port list, addresses sorted by IP then Pod uid, so equal state always renders equally. */
     private ArrayNode subsets(ObjectNode svc, String ns) {
-        Map<String, String> selector = Services.selector(svc);
         boolean publish = Services.publishNotReady(svc);
         String family = Services.ipFamilies(svc).getFirst();
         boolean portless = Services.headless(svc) && svc.path("spec").path("ports").isEmpty();
         record Subset(ArrayNode ports, List<ObjectNode> ready, List<ObjectNode> notReady) {}
         Map<String, Subset> byPorts = new TreeMap<>();
-        for (ObjectNode pod : pods.list(ns)) {
-            if (!Services.matches(selector, pod) || !Services.eligible(pod, publish)) continue;
+        for (String podName : index.members(EndpointSliceController.key(svc))) {
+            ObjectNode pod = pods.get(ns, podName);
+            if (pod == null || !Services.eligible(pod, publish)) continue;
             String ip = Services.podIp(pod, family);
             if (ip == null) continue;
             ArrayNode ports = Services.endpointPorts(svc, pod, false);
