@@ -256,4 +256,19 @@ class EndpointSliceControllerTest {
         Thread.sleep(500);
         assertEquals(rev, c.store.currentRevision(), "a restart with nothing changed must not write");
     }
+
+    @Test
+    void headlessServicePublishesHostnamesOfPodsInItsSubdomain() {
+        c.service("db", "{\"app\":\"db\"}", PORT_80, "\"clusterIP\":\"None\",");
+        c.registry.create(TestCluster.PODS, "default", TestCluster.obj("""
+                {"metadata":{"name":"db-0","labels":{"app":"db"}},
+                 "spec":{"nodeName":"n1","hostname":"db-0","subdomain":"db","containers":[]}}"""), false);
+        c.setPodStatus("db-0", "10.244.0.9", true);
+        c.pod("other", "{\"app\":\"db\"}", "10.244.0.10", "n1", true);
+        await("endpoints", SOON, () -> c.endpoints("db").size() == 2);
+        assertEquals("db-0", c.endpoints("db").get("db-0").path("hostname").asText());
+        assertTrue(c.endpoints("db").get("other").path("hostname").isMissingNode());
+        assertEquals("", c.slices("db").getFirst().path("metadata").path("labels").path("service.kubernetes.io/headless").asText("absent"));
+        await("Endpoints hostname", SOON, () -> c.registry.list(TestCluster.ENDPOINTS, "default", o -> true).items().toString().contains("\"hostname\":\"db-0\""));
+    }
 }
