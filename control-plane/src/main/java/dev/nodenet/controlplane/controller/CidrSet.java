@@ -22,8 +22,6 @@ final class CidrSet {
 
     Cidr cluster() { return cluster; }
 
-    boolean ipv6() { return cluster.ipv6(); }
-
     /** The index of a node CIDR inside this set, or -1 when it is not one of its subnets. */
     int indexOf(String cidrText) {
         Cidr c;
@@ -52,6 +50,4 @@ final class CidrSet {
     void occupy(int index) { used.set(index); }
 
     void release(int index) { used.clear(index); }
-
-    boolean isUsed(int index) { return used.get(index); }
 }

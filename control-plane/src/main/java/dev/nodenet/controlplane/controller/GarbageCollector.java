@@ -9,9 +9,11 @@ import dev.nodenet.controlplane.server.ResourceType;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,12 +40,12 @@ final class GarbageCollector implements AutoCloseable {
     private final WorkQueue<Ref> queue;
     private final ScheduledExecutorService timer;
     private final Duration period;
-    private java.util.concurrent.ScheduledFuture<?> scan;
+    private ScheduledFuture<?> scan;
 
     GarbageCollector(Registry registry, List<ObjectCache> dependents, List<ObjectCache> owners, Duration period, ScheduledExecutorService timer) {
         this.registry = registry;
         this.dependents = List.copyOf(dependents);
-        Map<String, ObjectCache> byKind = new java.util.HashMap<>();
+        Map<String, ObjectCache> byKind = new HashMap<>();
         for (ObjectCache c : owners) byKind.put(c.type().kind(), c);
         this.ownerCachesByKind = Map.copyOf(byKind);
         this.timer = timer;

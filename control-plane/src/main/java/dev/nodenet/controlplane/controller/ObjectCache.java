@@ -9,7 +9,6 @@ import dev.nodenet.controlplane.storage.StoreException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,7 +67,7 @@ final class ObjectCache implements AutoCloseable {
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     private Store.Watch watch; // guarded by lifecycle
-    private java.util.concurrent.ScheduledFuture<?> pruner; // guarded by lifecycle
+    private ScheduledFuture<?> pruner; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
     private Duration backoff = MIN_RELIST_BACKOFF; // guarded by lifecycle
 
@@ -119,10 +119,6 @@ final class ObjectCache implements AutoCloseable {
         List<ObjectNode> out = new ArrayList<>();
         for (Map<String, Item> ns : items.values()) for (Item i : ns.values()) if (i.obj != null) out.add(i.obj);
         return out;
-    }
-
-    Collection<String> namespaces() {
-        return List.copyOf(items.keySet());
     }
 
     /** Records the result of this process's own create/update (carries its resourceVersion). */
