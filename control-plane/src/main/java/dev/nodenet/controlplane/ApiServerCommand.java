@@ -1,6 +1,7 @@
 package dev.nodenet.controlplane;
 
 import dev.nodenet.api.cli.Flags;
+import dev.nodenet.controlplane.controller.ControllerConfig;
 import dev.nodenet.controlplane.server.ApiServer;
 import dev.nodenet.controlplane.service.ServiceNetworkConfig;
 
@@ -35,11 +36,17 @@ public final class ApiServerCommand {
         Flags.Flag<Integer> retain = flags.integer("compaction-retain-revisions", 10_000, "Recent revisions kept available to watches after compaction.");
         List<URI> etcd;
         ServiceNetworkConfig network;
+        ControllerConfig controllers;
         Flags.Flag<String> sans = flags.string("tls-san", "", "Extra comma-separated DNS names or IPs for the serving certificate.");
         Flags.Flag<String> serviceRange = flags.string("service-cluster-ip-range", ServiceNetworkConfig.DEFAULT_CLUSTER_IP_RANGE,
                 "CIDR(s) Service ClusterIPs come from; a second, IPv6 range makes Services dual-stack (comma-separated).");
         Flags.Flag<String> nodePortRange = flags.string("service-node-port-range", ServiceNetworkConfig.DEFAULT_NODE_PORT_RANGE, "Port range NodePorts come from.");
         Flags.Flag<String> advertise = flags.string("advertise-address", "", "IP the kubernetes Service's endpoints point at (default: the bind address).");
+        Flags.Flag<String> clusterCidr = flags.string("cluster-cidr", "10.244.0.0/16",
+                "CIDR(s) Node pod CIDRs come from (comma-separated, one per family); empty turns pod CIDR allocation off.");
+        Flags.Flag<Integer> maskV4 = flags.integer("node-cidr-mask-size-ipv4", 24, "Prefix length of each Node's IPv4 pod CIDR.");
+        Flags.Flag<Integer> maskV6 = flags.integer("node-cidr-mask-size-ipv6", 64, "Prefix length of each Node's IPv6 pod CIDR.");
+        Flags.Flag<Integer> maxPerSlice = flags.integer("max-endpoints-per-slice", 100, "Most endpoints the EndpointSlice controller puts in one slice.");
         Flags.Flag<String> etcdServers = flags.string("etcd-servers", "", "Comma-separated etcd client URLs (http://host:port). Empty: the embedded SQLite store in --data-dir.");
         Flags.Flag<String> etcdPrefix = flags.string("etcd-prefix", "/nodenet", "Prefix of every key in etcd, so several clusters can share one etcd.");
         Flags.Flag<String> tokenFile = flags.string("token-auth-file", "", "Static tokens in kube-apiserver's CSV format: token,user,uid,\"group1,group2\". "
@@ -60,6 +67,13 @@ public final class ApiServerCommand {
             } catch (IllegalArgumentException e) {
                 throw new Flags.UsageException(e.getMessage());
             }
+            try {
+                controllers = ControllerConfig.defaults().withMaxEndpointsPerSlice(maxPerSlice.get())
+                        .withClusterCidrs(clusterCidr.get().isBlank() ? List.of() : Arrays.stream(clusterCidr.get().split(",")).map(String::strip).toList())
+                        .withNodeCidrMaskSizes(maskV4.get(), maskV6.get());
+            } catch (IllegalArgumentException e) {
+                throw new Flags.UsageException(e.getMessage());
+            }
             if (!advertise.get().isEmpty() && !isIpLiteral(advertise.get())) throw new Flags.UsageException("invalid --advertise-address \"" + advertise.get() + "\": must be an IP address");
             if (!etcdPrefix.get().startsWith("/")) throw new Flags.UsageException("invalid --etcd-prefix \"" + etcdPrefix.get() + "\": must start with /");
         } catch (Flags.UsageException e) {
@@ -68,7 +82,7 @@ public final class ApiServerCommand {
         }
         List<String> extra = sans.get().isBlank() ? List.of() : Arrays.stream(sans.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ApiServer.Config config = new ApiServer.Config(Path.of(dataDir.get()), bind.get(), port.get(), minRequestTimeout.get(),
-                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get(), network, advertise.get().isEmpty() ? null : advertise.get());
+                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get(), network, advertise.get().isEmpty() ? null : advertise.get(), controllers);
         ApiServer server;
         try {
             server = ApiServer.start(config);

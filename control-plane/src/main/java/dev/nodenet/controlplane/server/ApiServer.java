@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.nodenet.controlplane.controller.ControllerConfig;
+import dev.nodenet.controlplane.controller.Controllers;
 import dev.nodenet.controlplane.service.AllocationRepair;
 import dev.nodenet.controlplane.service.KubernetesService;
 import dev.nodenet.controlplane.service.ServiceNetworkConfig;
@@ -18,7 +20,6 @@ import dev.nodenet.controlplane.storage.StoreException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -62,40 +63,47 @@ public final class ApiServer implements AutoCloseable {
      * @param etcdPrefix                key prefix in etcd, so several clusters can share one etcd
      * @param serviceNetwork            ClusterIP ranges and the NodePort range
      * @param advertiseAddress          the address the {@code kubernetes} Service's endpoints point at; null = the bind address
+     * @param controllers               EndpointSlice/Endpoints controllers, node pod CIDRs, garbage collection
      */
     public record Config(Path dataDir, String bindAddress, int securePort, Duration minRequestTimeout, Duration watchHeartbeat,
                          Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans, Path tokenAuthFile,
-                         List<URI> etcdServers, String etcdPrefix, ServiceNetworkConfig serviceNetwork, String advertiseAddress) {
+                         List<URI> etcdServers, String etcdPrefix, ServiceNetworkConfig serviceNetwork, String advertiseAddress,
+                         ControllerConfig controllers) {
         public static Config defaults(Path dataDir) {
             return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of(), null,
-                    List.of(), "/nodenet", ServiceNetworkConfig.DEFAULT, null);
+                    List.of(), "/nodenet", ServiceNetworkConfig.DEFAULT, null, ControllerConfig.defaults());
         }
 
         public Config withEtcd(List<URI> servers, String prefix) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, servers, prefix, serviceNetwork, advertiseAddress);
+                    tokenAuthFile, servers, prefix, serviceNetwork, advertiseAddress, controllers);
         }
 
         public Config withPort(int port) {
-            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress);
+            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers);
         }
 
         public Config withWatchHeartbeat(Duration d) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers);
         }
 
         public Config withServiceNetwork(ServiceNetworkConfig network) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, etcdServers, etcdPrefix, network, advertiseAddress);
+                    tokenAuthFile, etcdServers, etcdPrefix, network, advertiseAddress, controllers);
         }
 
         public Config withAdvertiseAddress(String address) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, address);
+                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, address, controllers);
+        }
+
+        public Config withControllers(ControllerConfig c) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
+                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, c);
         }
 
         public Config withTokenAuthFile(Path file) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers);
         }
     }
 
@@ -118,12 +126,14 @@ public final class ApiServer implements AutoCloseable {
     private final Store store;
     private final Compactor compactor;
     private final AllocationRepair repair;
+    private final AutoCloseable controllers;
     private final Path kubeconfig;
     private final String url;
     private final Pki pki;
 
-    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Compactor compactor, AllocationRepair repair, Path kubeconfig,
-                      String url, Pki pki) {
+    private ApiServer(HttpsServer http, ExecutorService executor, Store store, Compactor compactor, AllocationRepair repair,
+                      AutoCloseable controllers, Path kubeconfig, String url, Pki pki) {
+        this.controllers = controllers;
         this.compactor = compactor;
         this.repair = repair;
         this.http = http;
@@ -152,6 +162,7 @@ public final class ApiServer implements AutoCloseable {
         boolean started = false;
         Compactor compactor = null;
         AllocationRepair repair = null;
+        AutoCloseable controllers = null;
         try {
             compactor = Compactor.start(store, config.compactionInterval(), config.compactionRetainRevisions());
             Clock clock = Clock.systemUTC();
@@ -159,6 +170,7 @@ public final class ApiServer implements AutoCloseable {
             strategies.put("Service", new ServiceStrategy(store, config.serviceNetwork()));
             Registry registry = new Registry(store, mapper, clock, strategies);
             Bootstrap.ensureSystemNamespaces(registry);
+            controllers = Controllers.start(registry, config.controllers());
 
             HttpsServer http = HttpsServer.create(new InetSocketAddress(config.bindAddress(), config.securePort()), 1024);
             SSLContext ssl = pki.serverContext();
@@ -192,9 +204,10 @@ public final class ApiServer implements AutoCloseable {
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             writeKubeconfig(kubeconfig, url, pki.caPem(), adminToken);
             started = true;
-            return new ApiServer(http, executor, store, compactor, repair, kubeconfig, url, pki);
+            return new ApiServer(http, executor, store, compactor, repair, controllers, kubeconfig, url, pki);
         } finally {
             if (!started) {
+                closeQuietly(controllers);
                 if (repair != null) repair.close();
                 if (compactor != null) compactor.close();
                 store.close();
@@ -294,13 +307,19 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         executor.shutdownNow();
+        closeQuietly(controllers);
         repair.close();
         compactor.close();
         store.close();
         LOG.log(Level.INFO, "API server stopped");
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping " + c + " failed", e);
+        }
     }
 }

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nodenet.controlplane.server.ApiServer;
-import dev.nodenet.controlplane.server.Registry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,8 +46,8 @@ class ControllersOverApiServerTest {
     @Test
     void kubectlSeesSlicesEndpointsAndPodCidr() throws Exception {
         try (ApiServer server = ApiServer.start(ApiServer.Config.defaults(dir.resolve("server")).withPort(0))) {
-            Registry registry = new Registry(server.store(), TestCluster.JSON, Clock.systemUTC(), Map.of());
-            try (AutoCloseable controllers = Controllers.start(registry, ControllerConfig.defaults())) {
+            { // the API server runs the controllers itself
+
                 Path kc = server.kubeconfig();
                 kubectl(kc, """
                         apiVersion: v1

@@ -85,7 +85,7 @@ class InformerAgainstServerTest {
             elsewhere.close();
             server = ApiServer.start(ApiServer.Config.defaults(data).withPort(port));
             await(() -> events.contains("add late") && events.contains("delete web"));
-            assertEquals(List.of("kubernetes", "late"), informer.list().stream().map(s -> s.metadata().name()).toList());
+            assertEquals(List.of("kubernetes", "late"), informer.list().stream().map(s -> s.metadata().name()).sorted().toList());
         } finally {
             informer.stop();
             server.close();
