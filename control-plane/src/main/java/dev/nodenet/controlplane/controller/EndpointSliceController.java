@@ -284,7 +284,7 @@ final class EndpointSliceController implements AutoCloseable {
             String name = ObjectCache.nameOf(s);
             try {
                 ObjectNode gone = registry.delete(SLICES, ns, name,
-                        new Registry.Preconditions(s.path("metadata").path("uid").asText(), s.path("metadata").path("resourceVersion").asText()), false);
+                        new Registry.Preconditions(s.path("metadata").path("uid").asText(), s.path("metadata").path("resourceVersion").asText(), null), false);
                 slices.deleteLocal(ns, name, ObjectCache.revisionOf(gone));
             } catch (ApiException e) {
                 if (e.code() != 404) throw e;

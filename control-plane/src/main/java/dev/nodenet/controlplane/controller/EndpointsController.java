@@ -94,7 +94,7 @@ final class EndpointsController implements AutoCloseable {
 
     private void delete(String ns, String name, ObjectNode current) {
         try {
-            ObjectNode gone = registry.delete(ENDPOINTS, ns, name, new Registry.Preconditions(current.path("metadata").path("uid").asText(), null), false);
+            ObjectNode gone = registry.delete(ENDPOINTS, ns, name, new Registry.Preconditions(current.path("metadata").path("uid").asText(), null, null), false);
             endpoints.deleteLocal(ns, name, ObjectCache.revisionOf(gone));
         } catch (ApiException e) {
             if (e.code() != 404) throw e;

@@ -120,7 +120,7 @@ final class GarbageCollector implements AutoCloseable {
         try {
             if (dangling.size() == refs.size()) {
                 registry.delete(ref.type(), ref.namespace(), ref.name(),
-                        new Registry.Preconditions(meta.path("uid").asText(), meta.path("resourceVersion").asText()), false);
+                        new Registry.Preconditions(meta.path("uid").asText(), meta.path("resourceVersion").asText(), null), false);
             } else {
                 ArrayNode kept = meta.putArray("ownerReferences");
                 for (int i = 0; i < refs.size(); i++) if (!dangling.contains(i)) kept.add(refs.get(i));

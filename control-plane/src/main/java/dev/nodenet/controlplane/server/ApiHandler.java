@@ -304,20 +304,30 @@ final class ApiHandler implements HttpHandler {
 
     private Registry.Preconditions deleteOptions(Request req) throws IOException {
         byte[] body = req.body();
-        if (body.length == 0) return Registry.Preconditions.NONE;
+        Long queryGrace = null;
+        String g = req.param("gracePeriodSeconds");
+        if (g != null && !g.isEmpty()) {
+            try {
+                queryGrace = Long.parseLong(g);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid gracePeriodSeconds \"" + g + "\"");
+            }
+        }
+        if (body.length == 0) return new Registry.Preconditions(null, null, queryGrace);
         JsonNode opts;
         try {
             opts = mapper.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("invalid DeleteOptions: " + e.getOriginalMessage());
         }
-        if (opts == null || !opts.isObject()) return Registry.Preconditions.NONE;
+        if (opts == null || !opts.isObject()) return new Registry.Preconditions(null, null, queryGrace);
         JsonNode pre = opts.path("preconditions");
         String dryRun = null;
         for (JsonNode d : opts.path("dryRun")) dryRun = d.asText();
         if (dryRun != null && !dryRun.equals("All")) throw ApiException.badRequest("unsupported dryRun value \"" + dryRun + "\"");
+        Long grace = opts.hasNonNull("gracePeriodSeconds") ? Long.valueOf(opts.get("gracePeriodSeconds").asLong()) : queryGrace;
         return new Registry.Preconditions(pre.hasNonNull("uid") ? pre.get("uid").asText() : null,
-                pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null);
+                pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null, grace);
     }
 
     private void list(Request req, ResourceType type, String namespace) throws IOException {

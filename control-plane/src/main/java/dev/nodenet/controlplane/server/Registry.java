@@ -223,9 +223,9 @@ public final class Registry {
         }
     }
 
-    /** Preconditions a DELETE may carry in its DeleteOptions. */
-    public record Preconditions(String uid, String resourceVersion) {
-        public static final Preconditions NONE = new Preconditions(null, null);
+    /** What a DELETE may carry in its DeleteOptions: preconditions and a grace period (null = the object's default). */
+    public record Preconditions(String uid, String resourceVersion, Long gracePeriodSeconds) {
+        public static final Preconditions NONE = new Preconditions(null, null, null);
     }
 
     /** Deletes an object immediately and returns it as last stored (resourceVersion = the deletion's revision). */
@@ -243,6 +243,10 @@ public final class Registry {
         if (type.kind().equals("Namespace") && Bootstrap.SYSTEM_NAMESPACES.contains(name)) {
             throw ApiException.forbidden(type, name, "namespaces \"" + name + "\" is forbidden: this namespace may not be deleted");
         }
+        if (type.kind().equals("Pod")) {
+            ObjectNode terminating = gracefulPodDelete(type, namespace, name, current, obj, pre, dryRun);
+            if (terminating != null) return terminating;
+        }
         if (dryRun) return obj;
         if (type.kind().equals("Namespace")) deleteNamespaceContents(name);
         try {
@@ -254,6 +258,34 @@ public final class Registry {
             throw ApiException.conflict(type, name);
         } catch (StoreException.NotFound e) {
             throw ApiException.notFound(type, name);
+        }
+    }
+
+    /**
+     * Pods on a node end gracefully, as in kube-apiserver: the first DELETE only sets deletionTimestamp (now + grace)
+     * and deletionGracePeriodSeconds, so the pod shows Terminating and its endpoints become serving/terminating; the
+     * node's kubelet deletes it for good (grace 0) once its containers stopped. Pods not bound to an existing node,
+     * finished pods and grace 0 are deleted at once. Returns the terminating pod, or null to delete now.
+     */
+    private ObjectNode gracefulPodDelete(ResourceType type, String namespace, String name, Store.Entry current, ObjectNode pod, Preconditions pre, boolean dryRun) {
+        JsonNode spec = pod.path("spec");
+        long grace = pre.gracePeriodSeconds() != null ? pre.gracePeriodSeconds() : spec.path("terminationGracePeriodSeconds").asLong(30);
+        String node = spec.path("nodeName").asText("");
+        String phase = pod.path("status").path("phase").asText("");
+        boolean bound = !node.isEmpty() && store.get(ResourceType.byKind("Node").key(null, node)).isPresent();
+        if (grace <= 0 || !bound || phase.equals("Succeeded") || phase.equals("Failed")) return null;
+        ObjectNode meta = metadata(pod);
+        long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
+        if (meta.hasNonNull("deletionTimestamp") && grace >= currentGrace) return pod; // already terminating, no shorter grace asked for
+        meta.put("deletionTimestamp", Instant.now(clock).plusSeconds(grace).truncatedTo(ChronoUnit.SECONDS).toString());
+        meta.put("deletionGracePeriodSeconds", grace);
+        meta.remove("resourceVersion");
+        if (dryRun) return pod;
+        try {
+            Store.Entry e = store.update(type.key(namespace, name), encode(pod), current.modRevision());
+            return withRevision(pod, e.modRevision());
+        } catch (StoreException.Conflict | StoreException.NotFound ex) {
+            throw ApiException.conflict(type, name);
         }
     }
 
