@@ -15,8 +15,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
  * The {@code nodenet} plugin's commands: a bridge on the host, a veth pair per attachment (CNI_IFNAME inside the
@@ -69,15 +68,14 @@ final class BridgePlugin {
         this.hook = hook;
     }
 
-    /** {@code veth} + 8 hex digits of SHA-256(containerID "/" ifname): stable, so DEL and GC can find it. */
+    /**
+     * {@code veth} + 8 hex digits of CRC-32C(containerID "/" ifname): stable, so DEL and GC find it without saved
+     * state. (A CRC rather than a digest: MessageDigest would load the security providers on every plugin start.)
+     */
     static String hostVethName(String containerId, String ifname) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((containerId + "/" + ifname).getBytes(StandardCharsets.UTF_8));
-            return "veth" + HexFormat.of().formatHex(h, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        CRC32C crc = new CRC32C();
+        crc.update((containerId + "/" + ifname).getBytes(StandardCharsets.UTF_8));
+        return "veth" + HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
     private Ipam ipam() {

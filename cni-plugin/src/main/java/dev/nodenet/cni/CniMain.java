@@ -36,7 +36,15 @@ import java.util.Map;
 public final class CniMain {
     private CniMain() {}
 
-    public static void main(String[] args) {
+    /**
+     * The executable's entry point. CNI passes nothing in {@code args}; the single argument {@code --aot-training} is
+     * used by {@link InstallCni} to record the JVM's AOT cache (see {@link AotTraining}).
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        if (args.length == 1 && args[0].equals("--aot-training")) {
+            AotTraining.run(System.err);
+            return;
+        }
         System.exit(run(System.getenv(), System.in, System.out, System.err));
     }
 

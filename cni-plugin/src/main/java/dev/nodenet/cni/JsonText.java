@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A small strict JSON reader/writer for CNI stdin/stdout. The plugin is a short-lived process started per container
@@ -13,6 +14,8 @@ import java.util.Map;
  * {@code BigDecimal}, {@code Boolean} and {@code null}. Stateless; any thread.
  */
 final class JsonText {
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
     private final String s;
     private int i;
 
@@ -151,7 +154,7 @@ final class JsonText {
         if (s.charAt(i) == '-') i++;
         while (i < s.length() && "0123456789.eE+-".indexOf(s.charAt(i)) >= 0) i++;
         String t = s.substring(start, i);
-        if (!t.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+        if (!NUMBER.matcher(t).matches()) {
             i = start;
             throw error("bad number '" + t + "'");
         }
