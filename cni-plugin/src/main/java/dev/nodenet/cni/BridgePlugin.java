@@ -305,6 +305,7 @@ final class BridgePlugin {
     // ================================================================================================================
 
     void del() {
+        if (!env.netns().isEmpty()) Container.notOwn(env); // refuse before releasing anything
         List<CniException> errors = new ArrayList<>();
         try {
             ipam().del(env);
@@ -524,7 +525,7 @@ final class BridgePlugin {
         }
 
         /** Refuses CNI_NETNS naming the caller's own namespace: the "container" side would be the host. */
-        private static Path notOwn(CniEnv env) {
+        static Path notOwn(CniEnv env) {
             Path path = Path.of(env.netns());
             if (sameInode(path, Path.of("/proc/thread-self/ns/net"))) {
                 throw new CniException(CniException.INVALID_ENV, "CNI_NETNS is the plugin's own network namespace",

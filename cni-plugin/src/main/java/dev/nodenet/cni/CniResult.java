@@ -28,8 +28,6 @@ record CniResult(List<Iface> interfaces, List<IpConfig> ips, List<RouteEntry> ro
         }
     }
 
-    static final CniResult EMPTY = new CniResult(List.of(), List.of(), List.of(), Map.of());
-
     Map<String, Object> toJson(String cniVersion) {
         boolean legacy = CniVersions.before(cniVersion, "1.0.0");
         boolean v11 = !CniVersions.before(cniVersion, "1.1.0");

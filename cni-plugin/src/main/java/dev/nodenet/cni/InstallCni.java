@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code nodenet install-cni [DIR] [--classpath CP] [--no-aot]}: writes the CNI executable {@code DIR/nodenet}
@@ -21,18 +22,23 @@ import java.util.concurrent.TimeUnit;
  * set, else this JVM's {@code java.class.path}); rebuilding the jars makes the cache stale, which the JVM detects and
  * then simply runs without it — re-run install-cni after a rebuild.
  *
- * <p>JVM flags, chosen by measurement (see the module's bench notes): C1 only ({@code -XX:TieredStopAtLevel=1}: a
- * plugin run is too short for C2 to pay off), Serial GC (cheapest to start), no perf-data file, the AOT cache, and all
- * JVM logging sent to stderr — by default the JVM prints warnings (e.g. a stale cache) on stdout, which is the CNI
- * result channel.
+ * <p>JVM flags, chosen by measurement ({@code CniLatencyBench} in the tests: default flags, C1-only, C1 + AppCDS,
+ * C1 + AOT cache, interpreter + AOT cache): the interpreter only ({@code -Xint}: a run is a fraction of a second, too
+ * short for JIT compilation to pay for its compiler threads; with the AOT cache this used the least CPU and had the
+ * lowest median), Serial GC (cheapest to start), no perf-data file, the AOT cache, and all JVM logging sent to stderr —
+ * by default the JVM prints warnings (e.g. a stale cache) on stdout, which is the CNI result channel.
  *
  * <p>Threading: a one-shot command on the caller's thread.
  */
 public final class InstallCni {
     static final String EXECUTABLE = "nodenet";
     static final String AOT_FILE = ".nodenet-cni.aot";
-    static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-Xlog:disable", "-Xlog:all=warning:stderr", "--enable-native-access=ALL-UNNAMED");
+    /** Flags every variant measured shares: Serial GC, no perf-data file, JVM logging on stderr, FFM allowed. */
+    static final List<String> COMMON_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable",
+            "-Xlog:all=warning:stderr", "--enable-native-access=ALL-UNNAMED");
+    /** The installed flags: interpreter only, which measured cheaper than C1 for a sub-second, AOT-cached run. */
+    static final List<String> JVM_FLAGS = Stream.concat(Stream.of("-Xint"), COMMON_FLAGS.stream())
+            .toList();
     private static final String USAGE = "usage: nodenet install-cni [DIR] [--classpath CP] [--no-aot]\n"
             + "  Writes the CNI plugin executable DIR/" + EXECUTABLE + " (DIR defaults to /opt/cni/bin).\n"
             + "  --classpath CP  classpath of the plugin (default: the nodenet launcher's jars)\n"

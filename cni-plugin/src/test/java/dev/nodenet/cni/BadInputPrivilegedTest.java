@@ -45,6 +45,10 @@ class BadInputPrivilegedTest {
                     new Case("missing netns", 4, e -> e.put("CNI_NETNS", "/var/run/netns/nn-does-not-exist"), good),
                     new Case("netns is a plain file", 4, e -> e.put("CNI_NETNS", plainFile.toString()), good),
                     new Case("netns is the host's own", 4, e -> e.put("CNI_NETNS", "/var/run/netns/" + lab.host), good),
+                    new Case("DEL of the host's own netns", 4, e -> {
+                        e.put("CNI_COMMAND", "DEL");
+                        e.put("CNI_NETNS", "/var/run/netns/" + lab.host);
+                    }, good),
                     new Case("CNI_ARGS not K=V", 4, e -> e.put("CNI_ARGS", "IgnoreUnknown"), good),
                     new Case("not JSON", 6, e -> { }, "{\"cniVersion\":"),
                     new Case("JSON array", 6, e -> { }, "[]"),
