@@ -25,6 +25,8 @@ public final class Main {
                 args -> dev.nodenet.controlplane.ApiServerCommand.run(args, System.out, System.err)));
         commands.put("overlay", new Command(dev.nodenet.cni.overlay.OverlayCommand.SUMMARY,
                 args -> dev.nodenet.cni.overlay.OverlayCommand.run(args, System.out, System.err)));
+        commands.put("install-cni", new Command("Install the CNI plugin executable (type \"nodenet\") into a CNI bin dir (default /opt/cni/bin)",
+                args -> dev.nodenet.cni.InstallCni.run(args, System.out, System.err)));
         commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout (API server vs etcd)", Main::bench));
         commands.put("node-kubeconfig", new Command(dev.nodenet.controlplane.NodeKubeconfigCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.NodeKubeconfigCommand.run(args, System.out, System.err)));
