@@ -39,25 +39,27 @@ final class Libc {
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDTO = handle("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM = handle("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = handle("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = handle("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle GETSOCKNAME = handle("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // One holder class per function: a handle is linked on first use only, so a short-lived process (the CNI
+    // plugin) pays for the calls it makes, not for all of them at class initialisation.
+    private static final class Socket { static final MethodHandle H = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class Bind { static final MethodHandle H = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class Sendto { static final MethodHandle H = handle("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class Recvfrom { static final MethodHandle H = handle("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class Close { static final MethodHandle H = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+    private static final class Setsockopt { static final MethodHandle H = handle("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
+    private static final class Getsockopt { static final MethodHandle H = handle("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class Getsockname { static final MethodHandle H = handle("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
     // open(const char *path, int flags, ...): variadic, mode passed as the first variadic argument.
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LOOKUP.find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SETNS = handle("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNSHARE = handle("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle IF_NAMETOINDEX = handle("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final class Open { static final MethodHandle H = LINKER.downcallHandle(LOOKUP.find("open").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CAPTURE, Linker.Option.firstVariadicArg(2)); }
+    private static final class Setns { static final MethodHandle H = handle("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
+    private static final class Unshare { static final MethodHandle H = handle("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+    private static final class IfNametoindex { static final MethodHandle H = handle("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS)); }
 
     private Libc() {}
 
@@ -83,7 +85,7 @@ final class Libc {
     static int socket(int domain, int type, int protocol, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
-            int fd = (int) SOCKET.invokeExact(cs, domain, type, protocol);
+            int fd = (int) Socket.H.invokeExact(cs, domain, type, protocol);
             if (fd < 0) throw new NetlinkException(what, errno(cs));
             return fd;
         } catch (Throwable t) {
@@ -96,7 +98,7 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
             MemorySegment sa = sockaddrNl(arena, groups);
-            int rc = (int) BIND.invokeExact(cs, fd, sa, (int) sa.byteSize());
+            int rc = (int) Bind.H.invokeExact(cs, fd, sa, (int) sa.byteSize());
             if (rc < 0) throw new NetlinkException(what, errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -119,7 +121,7 @@ final class Libc {
             MemorySegment sa = arena.allocate(12, 4);
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, 12);
-            int rc = (int) GETSOCKNAME.invokeExact(cs, fd, sa, len);
+            int rc = (int) Getsockname.H.invokeExact(cs, fd, sa, len);
             if (rc < 0) throw new NetlinkException(what, errno(cs));
             return sa.get(JAVA_INT, 4);
         } catch (Throwable t) {
@@ -132,7 +134,7 @@ final class Libc {
                              MemorySegment kernelAddress, String what) {
         try {
             while (true) {
-                long n = (long) SENDTO.invokeExact(captureSegment, fd, buf, lengthBytes, 0, kernelAddress,
+                long n = (long) Sendto.H.invokeExact(captureSegment, fd, buf, lengthBytes, 0, kernelAddress,
                         (int) kernelAddress.byteSize());
                 if (n >= 0) return n;
                 int err = errno(captureSegment);
@@ -150,7 +152,7 @@ final class Libc {
     static long receive(int fd, MemorySegment buf, MemorySegment captureSegment, String what) {
         try {
             while (true) {
-                long n = (long) RECVFROM.invokeExact(captureSegment, fd, buf, buf.byteSize(), MSG_TRUNC,
+                long n = (long) Recvfrom.H.invokeExact(captureSegment, fd, buf, buf.byteSize(), MSG_TRUNC,
                         MemorySegment.NULL, MemorySegment.NULL);
                 if (n >= 0) return n;
                 int err = errno(captureSegment);
@@ -167,7 +169,7 @@ final class Libc {
             MemorySegment cs = captureSegment(arena);
             MemorySegment v = arena.allocate(JAVA_INT);
             v.set(JAVA_INT, 0, value);
-            int rc = (int) SETSOCKOPT.invokeExact(cs, fd, level, name, v, 4);
+            int rc = (int) Setsockopt.H.invokeExact(cs, fd, level, name, v, 4);
             if (rc < 0) throw new NetlinkException(what, errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -190,7 +192,7 @@ final class Libc {
             MemorySegment tv = arena.allocate(16, 8); // struct timeval { long tv_sec; long tv_usec; }
             tv.set(JAVA_LONG, 0, timeoutMs / 1000);
             tv.set(JAVA_LONG, 8, (timeoutMs % 1000) * 1000);
-            int rc = (int) SETSOCKOPT.invokeExact(cs, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+            int rc = (int) Setsockopt.H.invokeExact(cs, fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
             if (rc < 0) throw new NetlinkException(what, errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -203,7 +205,7 @@ final class Libc {
             MemorySegment v = arena.allocate(JAVA_INT);
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, 4);
-            int rc = (int) GETSOCKOPT.invokeExact(cs, fd, level, name, v, len);
+            int rc = (int) Getsockopt.H.invokeExact(cs, fd, level, name, v, len);
             if (rc < 0) throw new NetlinkException(what, errno(cs));
             return v.get(JAVA_INT, 0);
         } catch (Throwable t) {
@@ -215,7 +217,7 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
             // Never retry close() on EINTR: on Linux the fd is released either way.
-            int rc = (int) CLOSE.invokeExact(cs, fd);
+            int rc = (int) Close.H.invokeExact(cs, fd);
             if (rc < 0 && errno(cs) != EINTR) throw new NetlinkException("close fd " + fd, errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -226,7 +228,7 @@ final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
             MemorySegment p = arena.allocateFrom(path);
-            int fd = (int) OPEN.invokeExact(cs, p, flags, 0);
+            int fd = (int) Open.H.invokeExact(cs, p, flags, 0);
             if (fd < 0) throw new NetlinkException(what, errno(cs));
             return fd;
         } catch (Throwable t) {
@@ -238,7 +240,7 @@ final class Libc {
     static void setns(int fd, int nsType, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
-            int rc = (int) SETNS.invokeExact(cs, fd, nsType);
+            int rc = (int) Setns.H.invokeExact(cs, fd, nsType);
             if (rc < 0) throw new NetlinkException(what, errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -249,7 +251,7 @@ final class Libc {
     static void unshare(int flags, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
-            int rc = (int) UNSHARE.invokeExact(cs, flags);
+            int rc = (int) Unshare.H.invokeExact(cs, flags);
             if (rc < 0) throw new NetlinkException(what, errno(cs));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -260,7 +262,7 @@ final class Libc {
     static int ifNameToIndex(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = captureSegment(arena);
-            int index = (int) IF_NAMETOINDEX.invokeExact(cs, arena.allocateFrom(name));
+            int index = (int) IfNametoindex.H.invokeExact(cs, arena.allocateFrom(name));
             if (index == 0) throw new NetlinkException("if_nametoindex " + name, errno(cs));
             return index;
         } catch (Throwable t) {
