@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** 50 ADDs at once (each its own container namespace) get 50 distinct addresses; 50 DELs at once leave nothing. */
+/** 200 ADDs at once (each its own container namespace) get 200 distinct addresses; 200 DELs at once leave nothing. */
 @Tag("privileged")
 class ConcurrencyPrivilegedTest {
-    private static final int N = 50;
+    private static final int N = 200;
     @TempDir Path tmp;
 
     @Test
-    void fiftyParallelAddsThenFiftyParallelDels() throws Exception {
+    void twoHundredParallelAddsThenTwoHundredParallelDels() throws Exception {
         try (Lab lab = new Lab(tmp)) {
             String conf = lab.v4Conf("1.1.0", "\"isGateway\":true,\"ipMasq\":true");
             List<String> containers = new ArrayList<>();
