@@ -1,0 +1,151 @@
+package dev.nodenet.iptables;
+
+import static dev.nodenet.iptables.NetnsLab.NODE_IP;
+import static dev.nodenet.iptables.NetnsLab.POD_IP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nodenet.api.model.EndpointSlice;
+import dev.nodenet.api.model.Service;
+import dev.nodenet.proxy.IpFamily;
+import dev.nodenet.proxy.Metrics;
+import dev.nodenet.proxy.Proxier;
+import dev.nodenet.proxy.ProxyConfig;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real packets through rules the proxy programs inside a "node" network namespace (never the root namespace):
+ * Services and EndpointSlices are fed to the {@link Proxier} as an informer would.
+ */
+@Tag("privileged")
+class NetnsTrafficTest {
+    NetnsLab lab;
+    Proxier proxier;
+    IptablesBackend backend;
+    Metrics metrics;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        lab = new NetnsLab();
+        ProxyConfig d = ProxyConfig.defaults("node-a");
+        ProxyConfig config = new ProxyConfig("iptables", "", "", "node-a", List.of("10.244.0.0/16"), false, 14, "ClusterCIDR",
+                "", "", List.of(), true, "", "", Duration.ofSeconds(30), Duration.ZERO, false, 0, lab.nodeName);
+        metrics = new Metrics();
+        backend = new IptablesBackend(config, metrics, lab.node, IptablesBackend.Variant.NFT, List.of(IpFamily.IPv4));
+        proxier = new Proxier(config, backend, metrics, lab.node, () -> List.of("10.244.1.1", NODE_IP));
+        proxier.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (proxier != null) proxier.close();
+            if (backend != null) backend.cleanup();
+        } finally {
+            if (lab != null) lab.close();
+        }
+    }
+
+    void apply(Service s, EndpointSlice slice) {
+        proxier.serviceHandler().onAdd(s);
+        if (slice != null) proxier.endpointSliceHandler().onAdd(slice);
+    }
+
+    static void eventually(String what, Callable<Boolean> check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.call()) return;
+            } catch (Exception e) {
+                last = e;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for: " + what, last);
+    }
+
+    @Test
+    void clusterIPFromNodeAndFromPodIncludingHairpin() throws Exception {
+        apply(Objects.service("ns", "web", "ClusterIP", "172.30.0.10", "TCP", 80, 8080, 0),
+                Objects.slice("ns", "web", "TCP", 8080, POD_IP));
+        eventually("ClusterIP answers from the node", () -> "pod:hi".equals(NetnsLab.tcp(lab.node, "172.30.0.10", 80, "hi")));
+        // the pod reaching itself through its Service needs the SEP chain's masquerade (hairpin)
+        assertEquals("pod:me", NetnsLab.tcp(lab.pod, "172.30.0.10", 80, "me"));
+        String rules = lab.nodeRules();
+        assertTrue(rules.contains("KUBE-SVC-"), rules);
+        assertTrue(rules.contains("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"), rules);
+    }
+
+    @Test
+    void nodePortFromAnotherNamespace() throws Exception {
+        apply(Objects.service("ns", "np", "NodePort", "172.30.0.11", "TCP", 80, 8080, 30080),
+                Objects.slice("ns", "np", "TCP", 8080, POD_IP));
+        eventually("NodePort answers from the client", () -> "pod:x".equals(NetnsLab.tcp(lab.client, NODE_IP, 30080, "x")));
+    }
+
+    @Test
+    void noEndpointsIsRefusedQuickly() throws Exception {
+        apply(Objects.service("ns", "empty", "NodePort", "172.30.0.12", "TCP", 80, 8080, 30081), null);
+        eventually("rules programmed", () -> lab.nodeRules().contains("ns/empty:p has no endpoints"));
+        long start = System.nanoTime();
+        assertThrows(ConnectException.class, () -> NetnsLab.tcp(lab.node, "172.30.0.12", 80, "x"));
+        assertThrows(ConnectException.class, () -> NetnsLab.tcp(lab.client, NODE_IP, 30081, "x"));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "REJECT, not a timeout");
+        // endpoints appear: a partial sync opens the Service
+        proxier.endpointSliceHandler().onAdd(Objects.slice("ns", "empty", "TCP", 8080, POD_IP));
+        eventually("Service opens", () -> "pod:now".equals(NetnsLab.tcp(lab.client, NODE_IP, 30081, "now")));
+        assertFalse(lab.nodeRules().contains("ns/empty:p has no endpoints"));
+    }
+
+    @Test
+    void udpRejectionAndStaleConntrackCleanup() throws Exception {
+        Service dns = Objects.service("ns", "dns", "ClusterIP", "172.30.0.13", "UDP", 53, 5353, 0);
+        apply(dns, null);
+        eventually("rules programmed", () -> lab.nodeRules().contains("ns/dns:p has no endpoints"));
+        assertNull(NetnsLab.udp(lab.node, "172.30.0.13", 53, 40053, "q0"), "rejected without endpoints");
+        proxier.endpointSliceHandler().onAdd(Objects.slice("ns", "dns", "UDP", 5353, NetnsLab.POD_IP));
+        // a client keeps its source port (as resolvers do), so its flow stays in conntrack, DNATed to the first pod
+        eventually("UDP answers", () -> (NetnsLab.POD_IP + ":q1").equals(NetnsLab.udp(lab.node, "172.30.0.13", 53, 40053, "q1")));
+        assertEquals(NetnsLab.POD_IP + ":q2", NetnsLab.udp(lab.pod, "172.30.0.13", 53, 0, "q2"));
+        // the endpoint moves; the old pod still answers, so only deleting the conntrack entry moves the flow
+        proxier.endpointSliceHandler().onUpdate(null, Objects.slice("ns", "dns", "UDP", 5353, NetnsLab.POD_IP2));
+        eventually("the same 5-tuple reaches the new endpoint",
+                () -> (NetnsLab.POD_IP2 + ":q3").equals(NetnsLab.udp(lab.node, "172.30.0.13", 53, 40053, "q3")));
+    }
+
+    @Test
+    void cleanupRemovesEverything() throws Exception {
+        apply(Objects.service("ns", "web", "NodePort", "172.30.0.14", "TCP", 80, 8080, 30082),
+                Objects.slice("ns", "web", "TCP", 8080, POD_IP));
+        eventually("programmed", () -> "pod:a".equals(NetnsLab.tcp(lab.node, "172.30.0.14", 80, "a")));
+        proxier.close();
+        proxier = null;
+        backend.cleanup();
+        String rules = lab.nodeRules();
+        assertFalse(rules.contains("KUBE-"), rules);
+    }
+
+    @Test
+    void flushedRulesAreRestoredThroughTheCanary() throws Exception {
+        apply(Objects.service("ns", "web", "ClusterIP", "172.30.0.15", "TCP", 80, 8080, 0),
+                Objects.slice("ns", "web", "TCP", 8080, POD_IP));
+        eventually("programmed", () -> "pod:a".equals(NetnsLab.tcp(lab.node, "172.30.0.15", 80, "a")));
+        // a firewall reload wipes everything
+        NetnsLab.sh("ip", "netns", "exec", lab.nodeName, "iptables", "-t", "mangle", "-F");
+        NetnsLab.sh("ip", "netns", "exec", lab.nodeName, "iptables", "-t", "mangle", "-X");
+        NetnsLab.sh("ip", "netns", "exec", lab.nodeName, "iptables", "-t", "nat", "-F");
+        proxier.requestSync();
+        eventually("restored", () -> "pod:b".equals(NetnsLab.tcp(lab.node, "172.30.0.15", 80, "b")));
+    }
+}
