@@ -171,7 +171,12 @@ public final class IptablesBackend implements Backend {
             RenderOptions options = RenderOptions.of(config, f.family, state.node());
             boolean full = changes.full() || f.lastActive == null || !options.equals(f.lastOptions);
             Set<String> stale = new HashSet<>(f.lastActive == null ? Set.of() : f.lastActive);
-            if (full) stale.addAll(existingServiceChains(f));
+            // one iptables-save per full sync serves both the leftover-chain sweep and the jump check: with
+            // iptables-nft every separate -C call would fetch the whole (large) ruleset again
+            String saved = full ? save(f) : "";
+            if (full) {
+                for (String chain : chains(saved).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) stale.add(chain);
+            }
             Renderer.Rendered r = new Renderer(options).render(state, full ? null : changes.servicePorts(), stale);
             String input = full ? "*mangle\n:" + CANARY + " - [0:0]\nCOMMIT\n" + r.text() : r.text();
             Exec.Result res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
@@ -183,7 +188,7 @@ public final class IptablesBackend implements Backend {
             }
             ruleLines.set(r.lines(), f.family.name());
             if (full) {
-                ensureJumps(f);
+                ensureJumps(f, saved);
                 anyFull = true;
             }
             f.lastActive = r.activeChains();
@@ -221,22 +226,42 @@ public final class IptablesBackend implements Backend {
         return true;
     }
 
-    private Set<String> existingServiceChains(Family f) throws BackendException {
-        Exec.Result r = run(f, List.of(f.save, "-t", "nat"), null);
-        Set<String> out = new HashSet<>();
-        if (!r.ok()) return out; // no nat table yet
-        for (String chain : chains(r.stdout()).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) out.add(chain);
-        return out;
+    private String save(Family f) throws BackendException {
+        Exec.Result r = run(f, List.of(f.save), null);
+        return r.ok() ? r.stdout() : ""; // nothing programmed yet
     }
 
-    private void ensureJumps(Family f) throws BackendException {
+    /** Adds the jumps from built-in chains that {@code saved} (iptables-save output) lacks, at the top of the chain. */
+    private void ensureJumps(Family f, String saved) throws BackendException {
+        Map<String, List<String>> rules = rulesByTable(saved);
         for (Jump j : JUMPS) {
-            if (run(f, prepend(f.command, j.args("-C")), null).ok()) continue;
+            if (present(rules.getOrDefault(j.table(), List.of()), j)) continue;
             List<String> insert = new ArrayList<>(List.of("-w", "5", "-t", j.table(), "-I", j.chain(), "1"));
-            insert.addAll(j.args("-C").subList(6, j.args("-C").size()));
+            List<String> spec = j.args("-A");
+            insert.addAll(spec.subList(6, spec.size()));
             Exec.Result r = run(f, prepend(f.command, insert), null);
             if (!r.ok()) throw new BackendException("cannot add jump " + j.chain() + " -> " + j.target() + ": " + firstLines(r.stderr(), 3));
         }
+    }
+
+    /** True if a saved rule of the jump's chain targets the jump's chain with the jump's comment. */
+    private static boolean present(List<String> rules, Jump j) {
+        for (String rule : rules) {
+            if (!rule.startsWith("-A " + j.chain() + " ") || !rule.endsWith("-j " + j.target())) continue;
+            if (j.comment() == null ? !rule.contains("--comment") : rule.contains(j.comment())) return true;
+        }
+        return false;
+    }
+
+    /** Rule lines per table in iptables-save output. */
+    static Map<String, List<String>> rulesByTable(String save) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String table = null;
+        for (String line : save.split("\n")) {
+            if (line.startsWith("*")) table = line.substring(1).trim();
+            else if (line.startsWith("-A ") && table != null) out.computeIfAbsent(table, t -> new ArrayList<>()).add(line);
+        }
+        return out;
     }
 
     @Override

@@ -147,5 +147,13 @@ class NetnsTrafficTest {
         NetnsLab.sh("ip", "netns", "exec", lab.nodeName, "iptables", "-t", "nat", "-F");
         proxier.requestSync();
         eventually("restored", () -> "pod:b".equals(NetnsLab.tcp(lab.node, "172.30.0.15", 80, "b")));
+        // several full syncs later every jump from a built-in chain is there exactly once
+        String rules = lab.nodeRules();
+        for (String jump : List.of("-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+                "-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
+                "-A INPUT -j KUBE-FIREWALL",
+                "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD")) {
+            assertEquals(1, rules.lines().filter(jump::equals).count(), jump + " in\n" + rules);
+        }
     }
 }
