@@ -20,11 +20,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * A three-namespace lab: "node" (where the proxy programs iptables) with a veth to "pod" (10.244.1.2, gateway
  * 10.244.1.1; a second address 10.244.1.3 plays a second pod) and a veth to "client" (192.168.50.2; the node is
  * 192.168.50.1 and routes through it by default). Echo servers in the pod: TCP 8080 on all addresses answers
- * "pod:&lt;line&gt;"; UDP 5353 on each pod address answers "&lt;address&gt;:&lt;datagram&gt;".
+ * "pod:&lt;line&gt;" (IPv4 and IPv6: the pod also has fd00:10:244:1::2, the node fd00:50::1); UDP 5353 on each pod address answers "&lt;address&gt;:&lt;datagram&gt;".
  * Everything is removed by {@link #close()}.
  */
 final class NetnsLab implements AutoCloseable {
     static final String POD_IP = "10.244.1.2", POD_IP2 = "10.244.1.3", NODE_IP = "192.168.50.1", CLIENT_IP = "192.168.50.2";
+    static final String POD_IP6 = "fd00:10:244:1::2", NODE_IP6 = "fd00:50::1";
 
     final String nodeName, podName, clientName;
     final NetNs node, pod, client;
@@ -53,6 +54,15 @@ final class NetnsLab implements AutoCloseable {
             sh("ip", "-n", clientName, "route", "add", "default", "via", NODE_IP);
             sh("ip", "-n", nodeName, "route", "add", "default", "via", CLIENT_IP);
             sh("ip", "netns", "exec", nodeName, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            sh("ip", "netns", "exec", nodeName, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+            // IPv6 twins of the above; nodad: usable at once, no duplicate address detection wait
+            sh("ip", "-n", nodeName, "addr", "add", "fd00:10:244:1::1/64", "dev", "vpod", "nodad");
+            sh("ip", "-n", nodeName, "addr", "add", NODE_IP6 + "/64", "dev", "vext", "nodad");
+            sh("ip", "-n", podName, "addr", "add", POD_IP6 + "/64", "dev", "eth0", "nodad");
+            sh("ip", "-n", podName, "-6", "route", "add", "default", "via", "fd00:10:244:1::1");
+            sh("ip", "-n", clientName, "addr", "add", "fd00:50::2/64", "dev", "eth0", "nodad");
+            sh("ip", "-n", clientName, "-6", "route", "add", "default", "via", NODE_IP6);
+            sh("ip", "-n", nodeName, "-6", "route", "add", "default", "via", "fd00:50::2");
             node = NetNs.named(nodeName);
             pod = NetNs.named(podName);
             client = NetNs.named(clientName);
@@ -64,7 +74,7 @@ final class NetnsLab implements AutoCloseable {
     }
 
     private void startEchoServers() throws IOException {
-        ServerSocket tcp = pod.call(() -> new ServerSocket(8080, 50, InetAddress.ofLiteral("0.0.0.0")));
+        ServerSocket tcp = pod.call(() -> new ServerSocket(8080, 50, InetAddress.ofLiteral("::")));
         closeables.add(tcp);
         Thread.ofPlatform().daemon().name("lab-tcp-echo").start(() -> {
             while (!tcp.isClosed()) {
@@ -155,9 +165,13 @@ final class NetnsLab implements AutoCloseable {
         return out;
     }
 
-    /** iptables-save output inside the node namespace. */
+    /** iptables-save and ip6tables-save output (nft and legacy) inside the node namespace. */
     String nodeRules() throws IOException {
-        return sh("ip", "netns", "exec", nodeName, "iptables-save");
+        StringBuilder out = new StringBuilder();
+        for (String tool : List.of("iptables-nft-save", "iptables-legacy-save", "ip6tables-nft-save", "ip6tables-legacy-save")) {
+            out.append(sh("ip", "netns", "exec", nodeName, tool));
+        }
+        return out.toString();
     }
 
     @Override
