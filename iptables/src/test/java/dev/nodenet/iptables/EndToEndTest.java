@@ -58,18 +58,18 @@ class EndToEndTest {
             Thread proxy = Thread.ofPlatform().name("proxy-command").start(
                     () -> exit.set(ProxyCommand.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err))));
             try {
-                NetnsTrafficTest.eventually("ClusterIP programmed from the API server",
+                NetnsTrafficSuite.eventually("ClusterIP programmed from the API server",
                         () -> "pod:e2e".equals(NetnsLab.tcp(lab.node, "172.30.0.20", 80, "e2e")));
                 assertEquals("pod:np", NetnsLab.tcp(lab.client, NetnsLab.NODE_IP, 30090, "np"));
                 assertEquals("iptables", get(metricsPort, "/proxyMode").body());
                 String metrics = get(metricsPort, "/metrics").body();
                 assertTrue(metrics.contains("kubeproxy_sync_proxy_rules_duration_seconds_count"), metrics);
                 assertFalse(metrics.contains("kubeproxy_sync_proxy_rules_last_timestamp_seconds 0\n"), metrics);
-                NetnsTrafficTest.eventually("healthy", () -> get(healthPort, "/healthz").statusCode() == 200);
+                NetnsTrafficSuite.eventually("healthy", () -> get(healthPort, "/healthz").statusCode() == 200);
 
                 // the endpoints go away: a watch event, a partial sync, REJECT
                 client.delete(Resource.ENDPOINT_SLICES, "default", "web-abc");
-                NetnsTrafficTest.eventually("refused once endpoints are gone", () -> {
+                NetnsTrafficSuite.eventually("refused once endpoints are gone", () -> {
                     try {
                         NetnsLab.tcp(lab.node, "172.30.0.20", 80, "x");
                         return false;

@@ -54,6 +54,9 @@ final class ConfigFile {
                 case "healthzBindAddress" -> out.put("healthz-bind-address", text(name, v));
                 case "detectLocalMode" -> out.put("detect-local-mode", text(name, v));
                 case "nodePortAddresses" -> out.put("nodeport-addresses", String.join(",", strings(name, v)));
+                // newer v1alpha1 files carry the sync periods at the top level; iptables.* is the older place
+                case "syncPeriod" -> putOnce(out, "iptables-sync-period", duration(name, v), name);
+                case "minSyncPeriod" -> putOnce(out, "iptables-min-sync-period", duration(name, v), name);
                 case "clientConnection" -> object(name, v, Set.of("kubeconfig", "acceptContentTypes", "contentType", "qps", "burst"),
                         (k, x) -> { if (k.equals("kubeconfig")) out.put("kubeconfig", text(name + ".kubeconfig", x)); });
                 case "detectLocal" -> object(name, v, Set.of("bridgeInterface", "interfaceNamePrefix"), (k, x) -> out.put(
@@ -64,8 +67,8 @@ final class ConfigFile {
                         case "masqueradeAll" -> out.put("masquerade-all", bool(path, x));
                         case "localhostNodePorts" -> out.put("iptables-localhost-nodeports", bool(path, x));
                         case "masqueradeBit" -> out.put("iptables-masquerade-bit", integer(path, x));
-                        case "syncPeriod" -> out.put("iptables-sync-period", duration(path, x));
-                        default -> out.put("iptables-min-sync-period", duration(path, x));
+                        case "syncPeriod" -> putOnce(out, "iptables-sync-period", duration(path, x), path);
+                        default -> putOnce(out, "iptables-min-sync-period", duration(path, x), path);
                     }
                 });
                 default -> {
@@ -74,6 +77,14 @@ final class ConfigFile {
             }
         }
         return out;
+    }
+
+    /** Sets a value given in two places of the file; they must agree. */
+    private static void putOnce(Map<String, Object> out, String flag, Object value, String field) {
+        Object old = out.putIfAbsent(flag, value);
+        if (old != null && !old.equals(value)) {
+            throw new IllegalArgumentException(field + " contradicts the other sync period setting in this file");
+        }
     }
 
     private interface FieldSink {

@@ -59,7 +59,11 @@ final class Http {
     /** True if the request path is exactly {@code path}, else answers 404 and returns false. */
     static boolean exact(HttpExchange ex, String path) {
         if (ex.getRequestURI().getPath().equals(path)) return true;
-        reply(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+        notFound(ex);
         return false;
+    }
+
+    static void notFound(HttpExchange ex) {
+        reply(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
     }
 }

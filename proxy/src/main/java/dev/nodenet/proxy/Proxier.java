@@ -200,7 +200,14 @@ public final class Proxier implements AutoCloseable {
         long seq = health.startSync();
         long startNs = System.nanoTime();
         drain();
-        List<String> addresses = localAddresses.get();
+        List<String> addresses;
+        try {
+            addresses = localAddresses.get();
+        } catch (RuntimeException e) {
+            // keep programming Services; NodePorts on specific addresses use the last known list
+            LOG.log(Level.WARNING, "cannot list local addresses: " + e.getMessage());
+            addresses = nodeInfo.localAddresses();
+        }
         if (!addresses.equals(nodeInfo.localAddresses())) {
             nodeInfo = new NodeInfo(nodeInfo.name(), nodeInfo.zone(), nodeInfo.podCIDRs(), addresses,
                     nodeInfo.primaryAddresses(), nodeInfo.eligible());

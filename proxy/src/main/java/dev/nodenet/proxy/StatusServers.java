@@ -36,7 +36,7 @@ final class StatusServers implements AutoCloseable {
                 metricsServer.createContext("/configz", ex -> {
                     if (Http.exact(ex, "/configz")) Http.reply(ex, 200, "application/json", configz);
                 });
-                metricsServer.createContext("/", ex -> Http.exact(ex, "\u0000"));
+                metricsServer.createContext("/", Http::notFound);
                 metricsServer.start();
             }
             if (!config.healthzBindAddress().isEmpty()) {
@@ -47,7 +47,7 @@ final class StatusServers implements AutoCloseable {
                 healthServer.createContext("/livez", ex -> {
                     if (Http.exact(ex, "/livez")) health(ex, health, false);
                 });
-                healthServer.createContext("/", ex -> Http.exact(ex, "\u0000"));
+                healthServer.createContext("/", Http::notFound);
                 healthServer.start();
             }
         } catch (IOException | RuntimeException e) {

@@ -115,6 +115,10 @@ class ProxyCommandTest {
         assertTrue(c.masqueradeAll());
         assertEquals(Duration.ofSeconds(45), c.syncPeriod());
         assertEquals(Duration.ofMillis(500), c.minSyncPeriod(), "the flag wins over the file");
+        Files.writeString(f, "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nsyncPeriod: 1m\nminSyncPeriod: 5s\n");
+        ProxyConfig top = parse("--config", f.toString());
+        assertEquals(Duration.ofMinutes(1), top.syncPeriod());
+        assertEquals(Duration.ofSeconds(5), top.minSyncPeriod());
     }
 
     @Test
@@ -130,6 +134,7 @@ class ProxyCommandTest {
                 {"apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeletConfiguration\n", "kind must be"},
                 {head + "mode: [\n", "invalid --config"},
                 {head + "mode: ipvs\n", "not implemented yet"},
+                {head + "syncPeriod: 10s\niptables:\n  syncPeriod: 20s\n", "contradicts"},
         };
         for (String[] c : cases) {
             Path f = dir.resolve("c.yaml");

@@ -25,24 +25,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real packets through rules the proxy programs inside a "node" network namespace (never the root namespace):
- * Services and EndpointSlices are fed to the {@link Proxier} as an informer would.
+ * Services and EndpointSlices are fed to the {@link Proxier} as an informer would. Run once per iptables variant
+ * ({@link NetnsTrafficNftTest}, {@link NetnsTrafficLegacyTest}).
  */
 @Tag("privileged")
-abstract class NetnsTrafficTest {
-    /** The suite against iptables-nft. */
-    static final class Nft extends NetnsTrafficTest {
-        IptablesBackend.Variant variant() {
-            return IptablesBackend.Variant.NFT;
-        }
-    }
-
-    /** The suite against iptables-legacy. */
-    static final class Legacy extends NetnsTrafficTest {
-        IptablesBackend.Variant variant() {
-            return IptablesBackend.Variant.LEGACY;
-        }
-    }
-
+abstract class NetnsTrafficSuite {
     abstract IptablesBackend.Variant variant();
 
     NetnsLab lab;
