@@ -178,7 +178,7 @@ public final class IptablesBackend implements Backend {
                 for (String chain : chains(saved).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) stale.add(chain);
             }
             Renderer.Rendered r = new Renderer(options).render(state, full ? null : changes.servicePorts(), stale);
-            String input = full ? "*mangle\n:" + CANARY + " - [0:0]\nCOMMIT\n" + r.text() : r.text();
+            String input = full ? "*mangle\n:" + CANARY + " - [0:0]\nCOMMIT\n" + withMissingJumps(r.text(), saved) : r.text();
             Exec.Result res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
             if (!res.ok()) {
                 restoreFailures.inc();
@@ -187,10 +187,7 @@ public final class IptablesBackend implements Backend {
                 throw new BackendException(f.restore + " failed (exit " + res.exitCode() + "): " + firstLines(res.stderr(), 5));
             }
             ruleLines.set(r.lines(), f.family.name());
-            if (full) {
-                ensureJumps(f, saved);
-                anyFull = true;
-            }
+            anyFull |= full;
             f.lastActive = r.activeChains();
             f.lastOptions = options;
         }
@@ -231,17 +228,30 @@ public final class IptablesBackend implements Backend {
         return r.ok() ? r.stdout() : ""; // nothing programmed yet
     }
 
-    /** Adds the jumps from built-in chains that {@code saved} (iptables-save output) lacks, at the top of the chain. */
-    private void ensureJumps(Family f, String saved) throws BackendException {
+    /**
+     * Adds the jumps from built-in chains that {@code saved} (iptables-save output) lacks to the restore input, at
+     * the top of each chain, so they land in the same transaction as our chains (and cost no extra exec: with
+     * iptables-legacy each separate insert rewrites the whole table).
+     */
+    static String withMissingJumps(String restoreInput, String saved) {
         Map<String, List<String>> rules = rulesByTable(saved);
-        for (Jump j : JUMPS) {
+        Map<String, StringBuilder> extra = new LinkedHashMap<>();
+        for (Jump j : JUMPS.reversed()) { // each goes to position 1, so insert in reverse to keep the listed order
             if (present(rules.getOrDefault(j.table(), List.of()), j)) continue;
-            List<String> insert = new ArrayList<>(List.of("-w", "5", "-t", j.table(), "-I", j.chain(), "1"));
-            List<String> spec = j.args("-A");
-            insert.addAll(spec.subList(6, spec.size()));
-            Exec.Result r = run(f, prepend(f.command, insert), null);
-            if (!r.ok()) throw new BackendException("cannot add jump " + j.chain() + " -> " + j.target() + ": " + firstLines(r.stderr(), 3));
+            StringBuilder line = extra.computeIfAbsent(j.table(), t -> new StringBuilder()).append("-I ").append(j.chain()).append(" 1");
+            for (String a : j.extra()) line.append(' ').append(a);
+            if (j.comment() != null) line.append(" -m comment --comment ").append(Renderer.q(j.comment()));
+            line.append(" -j ").append(j.target()).append('\n');
         }
+        StringBuilder out = new StringBuilder(restoreInput.length() + 2048);
+        String table = null;
+        for (String line : restoreInput.split("\n", -1)) {
+            if (line.startsWith("*")) table = line.substring(1);
+            if (line.equals("COMMIT") && table != null && extra.containsKey(table)) out.append(extra.get(table));
+            out.append(line).append('\n');
+        }
+        out.setLength(out.length() - 1); // split kept the text's final empty piece
+        return out.toString();
     }
 
     /** True if a saved rule of the jump's chain targets the jump's chain with the jump's comment. */

@@ -86,4 +86,20 @@ class RendererTest {
         String text = v4().render(States.state(v6only), null, Set.of()).text();
         assertFalse(text.contains("ns/six"));
     }
+
+    @Test
+    void missingJumpsJoinTheRestoreTransaction() {
+        String input = "*filter\n:KUBE-SERVICES - [0:0]\nCOMMIT\n*nat\n:KUBE-SERVICES - [0:0]\nCOMMIT\n";
+        String saved = "*nat\n:PREROUTING ACCEPT [0:0]\n"
+                + "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\nCOMMIT\n";
+        String out = IptablesBackend.withMissingJumps(input, saved);
+        assertTrue(out.startsWith("*filter\n:KUBE-SERVICES - [0:0]\n-I OUTPUT 1 -j KUBE-FIREWALL\n"), out);
+        assertTrue(out.contains("-I INPUT 1 -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL\n"), out);
+        assertTrue(out.contains("-I OUTPUT 1 -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\nCOMMIT\n"), out);
+        assertFalse(out.contains("-I PREROUTING"), "already there");
+        assertTrue(out.endsWith("-I POSTROUTING 1 -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING\n"
+                + "-I OUTPUT 1 -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\nCOMMIT\n"), out);
+        String savedAfter = saved + out.replace("-I ", "-A ").replace(" 1 ", " ");
+        assertEquals(input, IptablesBackend.withMissingJumps(input, savedAfter), "nothing missing");
+    }
 }
