@@ -1,0 +1,341 @@
+package dev.nodenet.iptables;
+
+import static dev.nodenet.iptables.ChainNames.CANARY;
+
+import dev.nodenet.netlink.NetNs;
+import dev.nodenet.netlink.Sysctl;
+import dev.nodenet.proxy.Backend;
+import dev.nodenet.proxy.BackendContext;
+import dev.nodenet.proxy.BackendException;
+import dev.nodenet.proxy.Changes;
+import dev.nodenet.proxy.IpFamily;
+import dev.nodenet.proxy.Metrics;
+import dev.nodenet.proxy.ProxyConfig;
+import dev.nodenet.proxy.ProxyState;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The iptables proxy mode. Each sync renders the whole state of each family ({@link Renderer}) and applies it with
+ * one {@code iptables-restore --noflush} per family; partial syncs rewrite only changed Services' chains. A full sync
+ * (first, periodic, after any failure, or when the canary chain vanished because something flushed our rules) also
+ * deletes leftover per-service chains found with iptables-save, re-creates the canary and makes sure the base chains
+ * jump to ours. Uses the iptables variant (nft or legacy) that already holds Kubernetes rules, like kube-proxy's
+ * iptables-wrapper; nft when neither does.
+ * <p>Threading: called only on the proxy's sync thread.
+ */
+public final class IptablesBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger(IptablesBackend.class.getName());
+
+    /** Which iptables implementation to drive. */
+    public enum Variant {
+        NFT, LEGACY;
+
+        String suffix() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A jump from a built-in chain to one of ours. */
+    private record Jump(String table, String chain, String comment, List<String> extra, String target) {
+        List<String> args(String op) {
+            List<String> a = new ArrayList<>(List.of("-w", "5", "-t", table, op, chain));
+            a.addAll(extra);
+            if (comment != null) a.addAll(List.of("-m", "comment", "--comment", comment));
+            a.addAll(List.of("-j", target));
+            return a;
+        }
+    }
+
+    private static final List<String> NEW = List.of("-m", "conntrack", "--ctstate", "NEW");
+    private static final List<Jump> JUMPS = List.of(
+            new Jump("filter", "INPUT", "kubernetes load balancer firewall", NEW, ChainNames.PROXY_FIREWALL),
+            new Jump("filter", "INPUT", "kubernetes health check service ports", List.of(), ChainNames.NODEPORTS),
+            new Jump("filter", "INPUT", "kubernetes externally-visible service portals", NEW, ChainNames.EXTERNAL_SERVICES),
+            new Jump("filter", "INPUT", null, List.of(), ChainNames.FIREWALL),
+            new Jump("filter", "FORWARD", "kubernetes load balancer firewall", NEW, ChainNames.PROXY_FIREWALL),
+            new Jump("filter", "FORWARD", "kubernetes forwarding rules", List.of(), ChainNames.FORWARD),
+            new Jump("filter", "FORWARD", "kubernetes service portals", NEW, ChainNames.SERVICES),
+            new Jump("filter", "FORWARD", "kubernetes externally-visible service portals", NEW, ChainNames.EXTERNAL_SERVICES),
+            new Jump("filter", "OUTPUT", "kubernetes load balancer firewall", NEW, ChainNames.PROXY_FIREWALL),
+            new Jump("filter", "OUTPUT", "kubernetes service portals", NEW, ChainNames.SERVICES),
+            new Jump("filter", "OUTPUT", null, List.of(), ChainNames.FIREWALL),
+            new Jump("nat", "PREROUTING", "kubernetes service portals", List.of(), ChainNames.SERVICES),
+            new Jump("nat", "OUTPUT", "kubernetes service portals", List.of(), ChainNames.SERVICES),
+            new Jump("nat", "POSTROUTING", "kubernetes postrouting rules", List.of(), ChainNames.POSTROUTING));
+    private static final Set<String> OWN_CHAINS = Set.of(ChainNames.SERVICES, ChainNames.EXTERNAL_SERVICES, ChainNames.NODEPORTS,
+            ChainNames.POSTROUTING, ChainNames.MARK_MASQ, ChainNames.FORWARD, ChainNames.PROXY_FIREWALL, ChainNames.FIREWALL, CANARY);
+
+    /** The tools and bookkeeping of one family. */
+    private static final class Family {
+        final IpFamily family;
+        final String command, save, restore;
+        /** Per-service chains the last successful sync left in use; null forces a full sync. */
+        Set<String> lastActive;
+        RenderOptions lastOptions;
+
+        Family(IpFamily family, Variant variant) {
+            this.family = family;
+            String base = family == IpFamily.IPv4 ? "iptables" : "ip6tables";
+            command = base + "-" + variant.suffix();
+            save = base + "-" + variant.suffix() + "-save";
+            restore = base + "-" + variant.suffix() + "-restore";
+        }
+    }
+
+    private final ProxyConfig config;
+    private final NetNs netns;
+    private final Exec exec;
+    private final Variant variant;
+    private final List<Family> families = new ArrayList<>();
+    private final Metrics.Counter restoreFailures, partialRestoreFailures;
+    private final Metrics.Gauge ruleLines;
+
+    /**
+     * @param netns the namespace to program, or null for our own
+     * @param families the families to program (IPv4 and/or IPv6)
+     */
+    public IptablesBackend(ProxyConfig config, Metrics metrics, NetNs netns, Variant variant, List<IpFamily> families) {
+        this.config = config;
+        this.netns = netns;
+        this.exec = new Exec(netns);
+        this.variant = variant;
+        for (IpFamily f : families) this.families.add(new Family(f, variant));
+        restoreFailures = metrics.counter("kubeproxy_sync_proxy_rules_iptables_restore_failures_total",
+                "Cumulative proxy iptables restore failures");
+        partialRestoreFailures = metrics.counter("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total",
+                "Cumulative proxy iptables partial restore failures");
+        ruleLines = metrics.gauge("nodenet_proxy_iptables_restore_lines", "Lines in the last iptables-restore input", "family");
+    }
+
+    /** Detects the variant and the families this machine supports. */
+    static IptablesBackend create(BackendContext context) throws BackendException {
+        Variant v = detectVariant(new Exec(context.netns()));
+        List<IpFamily> fams = new ArrayList<>(List.of(IpFamily.IPv4));
+        if (Exec.available("ip6tables-" + v.suffix() + "-restore") && Files.isDirectory(Path.of("/proc/sys/net/ipv6"))) {
+            fams.add(IpFamily.IPv6);
+        }
+        LOG.log(Level.INFO, "iptables mode using iptables-{0} for {1}", v.suffix(), fams);
+        return new IptablesBackend(context.config(), context.metrics(), context.netns(), v, fams);
+    }
+
+    /**
+     * The variant already holding Kubernetes rules (kubelet/kube-proxy canaries or any KUBE- chain); if both or
+     * neither, the one with more rules, nft on a tie.
+     */
+    static Variant detectVariant(Exec exec) throws BackendException {
+        Map<Variant, String> saves = new LinkedHashMap<>();
+        for (Variant v : Variant.values()) {
+            String tool = "iptables-" + v.suffix() + "-save";
+            if (!Exec.available(tool)) continue;
+            try {
+                Exec.Result r = exec.run(List.of(tool), null);
+                saves.put(v, r.ok() ? r.stdout() : "");
+            } catch (IOException e) {
+                saves.put(v, "");
+            }
+        }
+        if (saves.isEmpty()) throw new BackendException("neither iptables-nft-save nor iptables-legacy-save is installed");
+        List<Variant> withKube = saves.keySet().stream().filter(v -> saves.get(v).contains("KUBE-")).toList();
+        if (withKube.size() == 1) return withKube.getFirst();
+        Variant best = saves.containsKey(Variant.NFT) ? Variant.NFT : Variant.LEGACY;
+        for (Variant v : saves.keySet()) if (ruleCount(saves.get(v)) > ruleCount(saves.get(best))) best = v;
+        return best;
+    }
+
+    private static long ruleCount(String save) {
+        return save.lines().filter(l -> l.startsWith("-A ")).count();
+    }
+
+    public Variant variant() {
+        return variant;
+    }
+
+    @Override
+    public String mode() {
+        return "iptables";
+    }
+
+    @Override
+    public void sync(ProxyState state, Changes changes) throws BackendException {
+        boolean anyFull = false;
+        for (Family f : families) {
+            RenderOptions options = RenderOptions.of(config, f.family, state.node());
+            boolean full = changes.full() || f.lastActive == null || !options.equals(f.lastOptions);
+            Set<String> stale = new HashSet<>(f.lastActive == null ? Set.of() : f.lastActive);
+            // one iptables-save per full sync serves both the leftover-chain sweep and the jump check: with
+            // iptables-nft every separate -C call would fetch the whole (large) ruleset again
+            String saved = full ? save(f) : "";
+            if (full) {
+                for (String chain : chains(saved).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) stale.add(chain);
+            }
+            Renderer.Rendered r = new Renderer(options).render(state, full ? null : changes.servicePorts(), stale);
+            String input = full ? "*mangle\n:" + CANARY + " - [0:0]\nCOMMIT\n" + withMissingJumps(r.text(), saved) : r.text();
+            Exec.Result res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
+            if (!res.ok()) {
+                restoreFailures.inc();
+                if (!full) partialRestoreFailures.inc();
+                f.lastActive = null;
+                throw new BackendException(f.restore + " failed (exit " + res.exitCode() + "): " + firstLines(res.stderr(), 5));
+            }
+            ruleLines.set(r.lines(), f.family.name());
+            anyFull |= full;
+            f.lastActive = r.activeChains();
+            f.lastOptions = options;
+        }
+        if (anyFull) setRouteLocalnet(state);
+    }
+
+    private void setRouteLocalnet(ProxyState state) {
+        for (Family f : families) {
+            if (f.family != IpFamily.IPv4 || !RenderOptions.of(config, f.family, state.node()).localhostNodePortsActive()) continue;
+            try {
+                if (netns == null) Sysctl.write("net.ipv4.conf.all.route_localnet", "1");
+                else Sysctl.write(netns, "net.ipv4.conf.all.route_localnet", "1");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot enable route_localnet; NodePorts on 127.0.0.1 will not work: " + e.getMessage());
+            }
+        }
+    }
+
+    /** True unless a family's canary chain is gone (our rules were flushed behind our back). */
+    @Override
+    public boolean upToDate() {
+        for (Family f : families) {
+            if (f.lastActive == null) continue;
+            try {
+                if (!run(f, List.of(f.command, "-w", "5", "-t", "mangle", "-S", CANARY), null).ok()) {
+                    LOG.log(Level.WARNING, "{0} canary chain is gone (firewall reload?); doing a full sync", f.family);
+                    return false;
+                }
+            } catch (BackendException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String save(Family f) throws BackendException {
+        Exec.Result r = run(f, List.of(f.save), null);
+        return r.ok() ? r.stdout() : ""; // nothing programmed yet
+    }
+
+    /**
+     * Adds the jumps from built-in chains that {@code saved} (iptables-save output) lacks to the restore input, at
+     * the top of each chain, so they land in the same transaction as our chains (and cost no extra exec: with
+     * iptables-legacy each separate insert rewrites the whole table).
+     */
+    static String withMissingJumps(String restoreInput, String saved) {
+        Map<String, List<String>> rules = rulesByTable(saved);
+        Map<String, StringBuilder> extra = new LinkedHashMap<>();
+        for (Jump j : JUMPS.reversed()) { // each goes to position 1, so insert in reverse to keep the listed order
+            if (present(rules.getOrDefault(j.table(), List.of()), j)) continue;
+            StringBuilder line = extra.computeIfAbsent(j.table(), t -> new StringBuilder()).append("-I ").append(j.chain()).append(" 1");
+            for (String a : j.extra()) line.append(' ').append(a);
+            if (j.comment() != null) line.append(" -m comment --comment ").append(Renderer.q(j.comment()));
+            line.append(" -j ").append(j.target()).append('\n');
+        }
+        StringBuilder out = new StringBuilder(restoreInput.length() + 2048);
+        String table = null;
+        for (String line : restoreInput.split("\n", -1)) {
+            if (line.startsWith("*")) table = line.substring(1);
+            if (line.equals("COMMIT") && table != null && extra.containsKey(table)) out.append(extra.get(table));
+            out.append(line).append('\n');
+        }
+        out.setLength(out.length() - 1); // split kept the text's final empty piece
+        return out.toString();
+    }
+
+    /** True if a saved rule of the jump's chain targets the jump's chain with the jump's comment. */
+    private static boolean present(List<String> rules, Jump j) {
+        for (String rule : rules) {
+            if (!rule.startsWith("-A " + j.chain() + " ") || !rule.endsWith("-j " + j.target())) continue;
+            if (j.comment() == null ? !rule.contains("--comment") : rule.contains(j.comment())) return true;
+        }
+        return false;
+    }
+
+    /** Rule lines per table in iptables-save output. */
+    static Map<String, List<String>> rulesByTable(String save) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String table = null;
+        for (String line : save.split("\n")) {
+            if (line.startsWith("*")) table = line.substring(1).trim();
+            else if (line.startsWith("-A ") && table != null) out.computeIfAbsent(table, t -> new ArrayList<>()).add(line);
+        }
+        return out;
+    }
+
+    @Override
+    public void cleanup() throws BackendException {
+        List<String> errors = new ArrayList<>();
+        for (Variant v : Variant.values()) {
+            for (IpFamily fam : IpFamily.values()) {
+                Family f = new Family(fam, v);
+                if (!Exec.available(f.save) || !Exec.available(f.restore)) continue;
+                Exec.Result save = run(f, List.of(f.save), null);
+                if (!save.ok() || !save.stdout().contains("KUBE-")) continue;
+                for (Jump j : JUMPS) {
+                    for (int i = 0; i < 10 && run(f, prepend(f.command, j.args("-D")), null).ok(); i++) {
+                        // a rule may be there more than once
+                    }
+                }
+                StringBuilder input = new StringBuilder();
+                chains(save.stdout()).forEach((table, list) -> {
+                    List<String> ours = list.stream().filter(c -> OWN_CHAINS.contains(c) || ChainNames.isServiceChain(c)).sorted().toList();
+                    if (ours.isEmpty()) return;
+                    input.append('*').append(table).append('\n');
+                    for (String c : ours) input.append(':').append(c).append(" - [0:0]\n");
+                    for (String c : ours) input.append("-X ").append(c).append('\n');
+                    input.append("COMMIT\n");
+                });
+                if (input.isEmpty()) continue;
+                Exec.Result r = run(f, List.of(f.restore, "-w", "5", "--noflush"), input.toString());
+                if (!r.ok()) errors.add(f.restore + ": " + firstLines(r.stderr(), 3));
+            }
+        }
+        for (Family f : families) f.lastActive = null;
+        if (!errors.isEmpty()) throw new BackendException("cleanup failed: " + String.join("; ", errors));
+    }
+
+    /** Chains per table in iptables-save output. */
+    static Map<String, List<String>> chains(String save) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String table = null;
+        for (String line : save.split("\n")) {
+            if (line.startsWith("*")) table = line.substring(1).trim();
+            else if (line.startsWith(":") && table != null) {
+                int sp = line.indexOf(' ');
+                out.computeIfAbsent(table, t -> new ArrayList<>()).add(line.substring(1, sp < 0 ? line.length() : sp));
+            }
+        }
+        return out;
+    }
+
+    private Exec.Result run(Family f, List<String> command, String stdin) throws BackendException {
+        try {
+            return exec.run(command, stdin);
+        } catch (IOException e) {
+            throw new BackendException("cannot run " + command.getFirst() + " (" + f.family + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> out = new ArrayList<>(rest.size() + 1);
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
+    private static String firstLines(String text, int n) {
+        return String.join(" | ", text.strip().lines().limit(n).toList());
+    }
+}
