@@ -23,6 +23,9 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         commands.put("apiserver", new Command(dev.nodenet.controlplane.ApiServerCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.ApiServerCommand.run(args, System.out, System.err)));
+        commands.put("node", new Command(NodeCommand.SUMMARY, args -> NodeCommand.run(args, System.out, System.err)));
+        commands.put("proxy", new Command(dev.nodenet.proxy.ProxyCommand.SUMMARY,
+                args -> dev.nodenet.proxy.ProxyCommand.run(args, System.out, System.err)));
         commands.put("overlay", new Command(dev.nodenet.cni.overlay.OverlayCommand.SUMMARY,
                 args -> dev.nodenet.cni.overlay.OverlayCommand.run(args, System.out, System.err)));
         commands.put("install-cni", new Command("Install the CNI plugin executable (type \"nodenet\") into a CNI bin dir (default /opt/cni/bin)",
