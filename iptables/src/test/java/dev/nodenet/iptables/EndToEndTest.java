@@ -37,6 +37,11 @@ class EndToEndTest {
         }
     }
 
+    static long counter(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).strip()))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " missing from\n" + metrics));
+    }
+
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -47,7 +52,7 @@ class EndToEndTest {
         try (NetnsLab lab = new NetnsLab();
              ApiServer server = ApiServer.start(ApiServer.Config.defaults(dir).withPort(0))) {
             KubeClient client = new KubeClient(KubeConfig.load(server.kubeconfig()));
-            client.create(Resource.SERVICES, "default", Objects.service("default", "web", "NodePort", "172.30.0.20", "TCP", 80, 8080, 30090));
+            client.create(Resource.SERVICES, "default", Objects.service("default", "web", "NodePort", "10.96.30.20", "TCP", 80, 8080, 30090));
             client.create(Resource.ENDPOINT_SLICES, "default", Objects.slice("default", "web", "TCP", 8080, POD_IP));
             int metricsPort = freePort(), healthPort = freePort();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -59,7 +64,7 @@ class EndToEndTest {
                     () -> exit.set(ProxyCommand.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err))));
             try {
                 NetnsTrafficSuite.eventually("ClusterIP programmed from the API server",
-                        () -> "pod:e2e".equals(NetnsLab.tcp(lab.node, "172.30.0.20", 80, "e2e")));
+                        () -> "pod:e2e".equals(NetnsLab.tcp(lab.node, "10.96.30.20", 80, "e2e")));
                 assertEquals("pod:np", NetnsLab.tcp(lab.client, NetnsLab.NODE_IP, 30090, "np"));
                 assertEquals("iptables", get(metricsPort, "/proxyMode").body());
                 String metrics = get(metricsPort, "/metrics").body();
@@ -68,16 +73,18 @@ class EndToEndTest {
                 NetnsTrafficSuite.eventually("healthy", () -> get(healthPort, "/healthz").statusCode() == 200);
 
                 // the endpoints go away: a watch event, a partial sync, REJECT
+                long changesBefore = counter(get(metricsPort, "/metrics").body(), "kubeproxy_sync_proxy_rules_endpoint_changes_total");
                 client.delete(Resource.ENDPOINT_SLICES, "default", "web-abc");
                 NetnsTrafficSuite.eventually("refused once endpoints are gone", () -> {
                     try {
-                        NetnsLab.tcp(lab.node, "172.30.0.20", 80, "x");
+                        NetnsLab.tcp(lab.node, "10.96.30.20", 80, "x");
                         return false;
                     } catch (ConnectException e) {
                         return true;
                     }
                 });
-                assertTrue(get(metricsPort, "/metrics").body().contains("kubeproxy_sync_proxy_rules_endpoint_changes_total 2"));
+                assertTrue(counter(get(metricsPort, "/metrics").body(), "kubeproxy_sync_proxy_rules_endpoint_changes_total") > changesBefore,
+                        "the deleted slice counts as an endpoint change");
             } finally {
                 proxy.interrupt();
                 proxy.join(10_000);
