@@ -82,7 +82,8 @@ public final class ApiServerCommand {
         }
         List<String> extra = sans.get().isBlank() ? List.of() : Arrays.stream(sans.get().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         ApiServer.Config config = new ApiServer.Config(Path.of(dataDir.get()), bind.get(), port.get(), minRequestTimeout.get(),
-                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get(), network, advertise.get().isEmpty() ? null : advertise.get(), controllers);
+                Duration.ofSeconds(30), compaction.get(), retain.get(), extra, tokenFile.get().isEmpty() ? null : Path.of(tokenFile.get()), etcd, etcdPrefix.get(), network, advertise.get().isEmpty() ? null : advertise.get(), controllers,
+                Duration.ofSeconds(15));
         ApiServer server;
         try {
             server = ApiServer.start(config);

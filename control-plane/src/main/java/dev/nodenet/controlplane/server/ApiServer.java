@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.nodenet.controlplane.controller.ControllerConfig;
 import dev.nodenet.controlplane.controller.Controllers;
+import dev.nodenet.controlplane.controller.LeaderElection;
 import dev.nodenet.controlplane.service.AllocationRepair;
 import dev.nodenet.controlplane.service.KubernetesService;
 import dev.nodenet.controlplane.service.ServiceNetworkConfig;
@@ -64,46 +65,53 @@ public final class ApiServer implements AutoCloseable {
      * @param serviceNetwork            ClusterIP ranges and the NodePort range
      * @param advertiseAddress          the address the {@code kubernetes} Service's endpoints point at; null = the bind address
      * @param controllers               EndpointSlice/Endpoints controllers, node pod CIDRs, garbage collection
+     * @param leaderLease               how long a controller leader's lease lasts without renewal (servers sharing etcd elect one)
      */
     public record Config(Path dataDir, String bindAddress, int securePort, Duration minRequestTimeout, Duration watchHeartbeat,
                          Duration compactionInterval, long compactionRetainRevisions, List<String> extraSans, Path tokenAuthFile,
                          List<URI> etcdServers, String etcdPrefix, ServiceNetworkConfig serviceNetwork, String advertiseAddress,
-                         ControllerConfig controllers) {
+                         ControllerConfig controllers, Duration leaderLease) {
         public static Config defaults(Path dataDir) {
             return new Config(dataDir, "127.0.0.1", 6443, Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(5), 10_000, List.of(), null,
-                    List.of(), "/nodenet", ServiceNetworkConfig.DEFAULT, null, ControllerConfig.defaults());
+                    List.of(), "/nodenet", ServiceNetworkConfig.DEFAULT, null, ControllerConfig.defaults(),
+                    Duration.ofSeconds(15));
         }
 
         public Config withEtcd(List<URI> servers, String prefix) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, servers, prefix, serviceNetwork, advertiseAddress, controllers);
+                    tokenAuthFile, servers, prefix, serviceNetwork, advertiseAddress, controllers, leaderLease);
         }
 
         public Config withPort(int port) {
-            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers);
+            return new Config(dataDir, bindAddress, port, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers, leaderLease);
         }
 
         public Config withWatchHeartbeat(Duration d) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, d, compactionInterval, compactionRetainRevisions, extraSans, tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers, leaderLease);
         }
 
         public Config withServiceNetwork(ServiceNetworkConfig network) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, etcdServers, etcdPrefix, network, advertiseAddress, controllers);
+                    tokenAuthFile, etcdServers, etcdPrefix, network, advertiseAddress, controllers, leaderLease);
         }
 
         public Config withAdvertiseAddress(String address) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, address, controllers);
+                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, address, controllers, leaderLease);
         }
 
         public Config withControllers(ControllerConfig c) {
             return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
-                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, c);
+                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, c, leaderLease);
+        }
+
+        public Config withLeaderLease(Duration lease) {
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans,
+                    tokenAuthFile, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers, lease);
         }
 
         public Config withTokenAuthFile(Path file) {
-            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers);
+            return new Config(dataDir, bindAddress, securePort, minRequestTimeout, watchHeartbeat, compactionInterval, compactionRetainRevisions, extraSans, file, etcdServers, etcdPrefix, serviceNetwork, advertiseAddress, controllers, leaderLease);
         }
     }
 
@@ -170,7 +178,14 @@ public final class ApiServer implements AutoCloseable {
             strategies.put("Service", new ServiceStrategy(store, config.serviceNetwork()));
             Registry registry = new Registry(store, mapper, clock, strategies);
             Bootstrap.ensureSystemNamespaces(registry);
-            controllers = Controllers.start(registry, config.controllers());
+            try {
+                controllers = LeaderElection.start(store, identity(dir), config.leaderLease(),
+                        () -> Controllers.start(registry, config.controllers()));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("cannot start the controllers: " + e.getMessage(), e);
+            }
 
             HttpsServer http = HttpsServer.create(new InetSocketAddress(config.bindAddress(), config.securePort()), 1024);
             SSLContext ssl = pki.serverContext();
@@ -221,6 +236,24 @@ public final class ApiServer implements AutoCloseable {
             case "::" -> "::1";
             default -> bindAddress;
         };
+    }
+
+    /** This server's identity for leader election: stable per data directory, so a restarted server resumes its lease. */
+    private static String identity(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("identity");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!id.isEmpty()) return id;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "apiserver";
+        }
+        String id = host + "_" + java.util.UUID.randomUUID();
+        Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
     }
 
     private static String loadOrCreateToken(Path file) throws IOException {

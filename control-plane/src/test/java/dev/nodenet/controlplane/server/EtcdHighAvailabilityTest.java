@@ -66,4 +66,62 @@ class EtcdHighAvailabilityTest {
             }
         }
     }
+
+    /** Both servers could run the controllers; leader election makes one do it, and the other take over when it stops. */
+    @Test
+    void oneControllerLeaderAndFailover() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start()) {
+            Path a = dir.resolve("a"), b = dir.resolve("b");
+            java.time.Duration lease = java.time.Duration.ofSeconds(1);
+            ApiServer first = ApiServer.start(ApiServer.Config.defaults(a).withPort(0).withEtcd(etcd.endpoints(), "/leader").withLeaderLease(lease));
+            try {
+                Files.createDirectories(b.resolve("pki"));
+                for (String f : new String[]{"pki/ca.crt", "pki/ca.key", "admin.token"}) Files.copy(a.resolve(f), b.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                try (ApiServer second = ApiServer.start(ApiServer.Config.defaults(b).withPort(0).withEtcd(etcd.endpoints(), "/leader").withLeaderLease(lease))) {
+                    Http one = new Http(a, first.url()), two = new Http(b, second.url());
+                    assertEquals(201, one.post("/api/v1/namespaces/default/services",
+                            "{\"metadata\":{\"name\":\"ha-web\"},\"spec\":{\"selector\":{\"app\":\"ha\"},\"ports\":[{\"port\":80}]}}").statusCode());
+                    for (int i = 0; i < 3; i++) {
+                        assertEquals(201, two.post("/api/v1/namespaces/default/pods", "{\"metadata\":{\"name\":\"ha-" + i
+                                + "\",\"labels\":{\"app\":\"ha\"}},\"spec\":{\"nodeName\":\"node-x\",\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}").statusCode());
+                        ready(two, "ha-" + i, "10.244.9." + (i + 10), true);
+                    }
+                    awaitSlices(two, 3, 3);
+                    Thread.sleep(2 * lease.toMillis()); // give a second controller every chance to (wrongly) write too
+                    awaitSlices(two, 3, 3);
+
+                    first.close(); // the leader goes away: the other server's controllers take over
+                    first = null;
+                    ready(two, "ha-0", "10.244.9.10", false);
+                    awaitSlices(two, 3, 2);
+                }
+            } finally {
+                if (first != null) first.close();
+            }
+        }
+    }
+
+    private static void ready(Http http, String pod, String ip, boolean ready) throws Exception {
+        String patch = "{\"status\":{\"phase\":\"Running\",\"podIP\":\"" + ip + "\",\"podIPs\":[{\"ip\":\"" + ip
+                + "\"}],\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + (ready ? "True" : "False") + "\"}]}}";
+        assertEquals(200, http.send("PATCH", "/api/v1/namespaces/default/pods/" + pod + "/status", "application/merge-patch+json", patch).statusCode());
+    }
+
+    /** Waits until the Service has exactly one slice with {@code endpoints} endpoints, {@code ready} of them ready. */
+    private static void awaitSlices(Http http, int endpoints, int ready) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            JsonNode list = JSON.readTree(http.get("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dha-web").body());
+            last = list.toString();
+            if (list.path("items").size() == 1) {
+                JsonNode eps = list.path("items").get(0).path("endpoints");
+                int r = 0;
+                for (JsonNode e : eps) if (e.path("conditions").path("ready").asBoolean()) r++;
+                if (eps.size() == endpoints && r == ready) return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("want one slice with " + endpoints + " endpoints, " + ready + " ready; have " + last);
+    }
 }
