@@ -122,7 +122,7 @@ public final class WatchFanout {
     }
 
     /** The 1-minute load average: other work on the machine skews every number, so the table says how busy it was. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException | RuntimeException e) {
