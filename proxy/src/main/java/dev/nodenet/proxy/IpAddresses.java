@@ -1,6 +1,7 @@
 package dev.nodenet.proxy;
 
-import java.net.Inet6Address;
+import dev.nodenet.api.net.IpText;
+
 import java.net.InetAddress;
 
 /**
@@ -42,35 +43,7 @@ public final class IpAddresses {
 
     /** Canonical text of an address: dotted quad, or RFC 5952 IPv6 (longest zero run compressed, lower case). */
     public static String format(InetAddress address) {
-        if (!(address instanceof Inet6Address)) return address.getHostAddress();
-        byte[] b = address.getAddress();
-        int[] words = new int[8];
-        for (int i = 0; i < 8; i++) words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (words[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && words[j] == 0) j++;
-            if (j - i > bestLen && j - i >= 2) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(words[i]));
-        }
-        return sb.toString();
+        return IpText.format(address.getAddress());
     }
 
     /** A CIDR in canonical form (host bits cleared, as Go's ParseCIDR network). @throws IllegalArgumentException */

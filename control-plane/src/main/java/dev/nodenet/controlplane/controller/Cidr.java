@@ -1,5 +1,7 @@
 package dev.nodenet.controlplane.controller;
 
+import dev.nodenet.api.net.IpText;
+
 import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -56,31 +58,10 @@ record Cidr(BigInteger network, int prefixLength, boolean ipv6) {
 
     /** The canonical text of an address: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as ::). */
     static String format(BigInteger address, boolean ipv6) {
-        if (!ipv6) {
-            long v = address.longValueExact();
-            return ((v >> 24) & 255) + "." + ((v >> 16) & 255) + "." + ((v >> 8) & 255) + "." + (v & 255);
-        }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) groups[i] = address.shiftRight(16 * (7 - i)).intValue() & 0xffff;
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) { i++; continue; }
-            int j = i;
-            while (j < 8 && groups[j] == 0) j++;
-            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-            i = j;
-        }
-        if (bestLen < 2) bestStart = -1;
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
+        int n = ipv6 ? 16 : 4;
+        byte[] raw = address.toByteArray(), bytes = new byte[n];
+        int copy = Math.min(n, raw.length);
+        System.arraycopy(raw, raw.length - copy, bytes, n - copy, copy);
+        return IpText.format(bytes);
     }
 }

@@ -1,5 +1,7 @@
 package dev.nodenet.controlplane.service;
 
+import dev.nodenet.api.net.IpText;
+
 import java.math.BigInteger;
 
 /**
@@ -84,28 +86,7 @@ final class Ips {
 
     /** Dotted quad, or RFC 5952 IPv6 text (lower case, longest zero run of two or more groups as "::"). */
     static String format(byte[] ip) {
-        if (ip.length == 4) return (ip[0] & 0xff) + "." + (ip[1] & 0xff) + "." + (ip[2] & 0xff) + "." + (ip[3] & 0xff);
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) g[i] = ((ip[i * 2] & 0xff) << 8) | (ip[i * 2 + 1] & 0xff);
-        int bestStart = -1, bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) { i++; continue; }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return IpText.format(ip);
     }
 
     /** The canonical text of a literal, or null when {@code s} is not one. */
