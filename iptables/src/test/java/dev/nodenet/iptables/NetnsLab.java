@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * A three-namespace lab: "node" (where the proxy programs iptables) with a veth to "pod" (10.244.1.2, gateway
  * 10.244.1.1; a second address 10.244.1.3 plays a second pod) and a veth to "client" (192.168.50.2; the node is
  * 192.168.50.1 and routes through it by default). Echo servers in the pod: TCP 8080 on all addresses answers
- * "pod:&lt;line&gt;" (IPv4 and IPv6: the pod also has fd00:10:244:1::2, the node fd00:50::1); UDP 5353 on each pod address answers "&lt;address&gt;:&lt;datagram&gt;".
+ * "pod:&lt;line&gt;"; TCP 8081 (IPv4) answers "&lt;pod address that served&gt; &lt;client address it saw&gt;" (IPv4 and IPv6: the pod also has fd00:10:244:1::2, the node fd00:50::1); UDP 5353 on each pod address answers "&lt;address&gt;:&lt;datagram&gt;".
  * Everything is removed by {@link #close()}.
  */
 final class NetnsLab implements AutoCloseable {
@@ -93,6 +93,18 @@ final class NetnsLab implements AutoCloseable {
                 }
             }
         });
+        // TCP 8081: "<local address> <peer address>" — which pod address served, and the source address it saw
+        ServerSocket who = pod.call(() -> new ServerSocket(8081, 50, InetAddress.ofLiteral("0.0.0.0")));
+        closeables.add(who);
+        Thread.ofPlatform().daemon().name("lab-tcp-who").start(() -> {
+            while (!who.isClosed()) {
+                try (Socket s = who.accept(); var out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8)) {
+                    out.println(s.getLocalAddress().getHostAddress() + " " + s.getInetAddress().getHostAddress());
+                } catch (IOException e) {
+                    if (who.isClosed()) return;
+                }
+            }
+        });
         for (String ip : List.of(POD_IP, POD_IP2)) {
             DatagramSocket udp = pod.call(() -> new DatagramSocket(new InetSocketAddress(InetAddress.ofLiteral(ip), 5353)));
             closeables.add(udp);
@@ -113,6 +125,17 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Sends a line over TCP from {@code from} and returns the reply line; throws on refusal or timeout. */
+    /** Connects from {@code from} to the 8081 echo (through whatever rules apply) and returns "served-by seen-source". */
+    static String who(NetNs from, String ip, int port) throws IOException {
+        return from.call(() -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.ofLiteral(ip), port), 3000);
+                s.setSoTimeout(3000);
+                return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            }
+        });
+    }
+
     static String tcp(NetNs from, String ip, int port, String line) throws IOException {
         return from.call(() -> {
             try (Socket s = new Socket()) {

@@ -108,6 +108,42 @@ abstract class NetnsTrafficSuite {
     }
 
     @Test
+    void clientIpAffinitySticksToOneEndpoint() throws Exception {
+        Service plain = Objects.service("ns", "spread", "ClusterIP", "172.30.0.20", "TCP", 80, 8081, 0);
+        Service sticky = Objects.service("ns", "sticky", "ClusterIP", "172.30.0.21", "TCP", 80, 8081, 0);
+        sticky = sticky.withSpec(sticky.spec().withSessionAffinity("ClientIP")
+                .withSessionAffinityConfig(new dev.nodenet.api.model.SessionAffinityConfig(new dev.nodenet.api.model.ClientIPConfig(60, null), null)));
+        apply(plain, Objects.slice("ns", "spread", "TCP", 8081, POD_IP, NetnsLab.POD_IP2));
+        apply(sticky, Objects.slice("ns", "sticky", "TCP", 8081, POD_IP, NetnsLab.POD_IP2));
+        eventually("both Services answer", () -> NetnsLab.who(lab.client, "172.30.0.21", 80) != null && NetnsLab.who(lab.client, "172.30.0.20", 80) != null);
+        java.util.Set<String> spread = new java.util.HashSet<>(), stuck = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            spread.add(NetnsLab.who(lab.client, "172.30.0.20", 80).split(" ")[0]);
+            stuck.add(NetnsLab.who(lab.client, "172.30.0.21", 80).split(" ")[0]);
+        }
+        assertEquals(2, spread.size(), "without affinity both endpoints serve (all 30 on one: p = 2^-29)");
+        assertEquals(1, stuck.size(), "ClientIP affinity keeps one client on one endpoint: " + stuck);
+        assertTrue(lab.nodeRules().contains("--rcheck --seconds 60"), "the recent match carries the affinity timeout");
+    }
+
+    @Test
+    void externalTrafficPolicyLocalKeepsTheClientSourceIp() throws Exception {
+        Service cluster = Objects.service("ns", "etp-cluster", "NodePort", "172.30.0.22", "TCP", 80, 8081, 30091);
+        Service local = Objects.service("ns", "etp-local", "NodePort", "172.30.0.23", "TCP", 80, 8081, 30092);
+        local = local.withSpec(local.spec().withExternalTrafficPolicy("Local"));
+        EndpointSlice onThisNode = Objects.slice("ns", "etp-local", "TCP", 8081, POD_IP);
+        onThisNode = onThisNode.withEndpoints(List.of(new dev.nodenet.api.model.Endpoint(List.of(POD_IP),
+                new dev.nodenet.api.model.EndpointConditions(true, true, false), null, "node-a", null, null, null)));
+        apply(cluster, Objects.slice("ns", "etp-cluster", "TCP", 8081, POD_IP));
+        apply(local, onThisNode);
+        eventually("both NodePorts answer", () -> NetnsLab.who(lab.client, NODE_IP, 30092) != null && NetnsLab.who(lab.client, NODE_IP, 30091) != null);
+        assertEquals(POD_IP + " " + NetnsLab.CLIENT_IP, NetnsLab.who(lab.client, NODE_IP, 30092),
+                "eTP Local: the pod sees the real client address");
+        assertEquals(POD_IP + " 10.244.1.1", NetnsLab.who(lab.client, NODE_IP, 30091),
+                "eTP Cluster: the client is masqueraded to the node's address on the pod network");
+    }
+
+    @Test
     void nodePortFromAnotherNamespace() throws Exception {
         apply(Objects.service("ns", "np", "NodePort", "172.30.0.11", "TCP", 80, 8080, 30080),
                 Objects.slice("ns", "np", "TCP", 8080, POD_IP));
