@@ -30,8 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * SQLite-specific behaviour (ring buffer, row-level compaction, restart, file locking); the semantics every store
+ * shares are in {@link StoreContractTest}, which {@link SqliteStoreContractTest} runs against SQLite.
+ */
 @Timeout(120)
 class SqliteStoreTest {
 
@@ -61,124 +63,7 @@ class SqliteStoreTest {
 
     // ------------------------------------------------------------------------------------------------ CRUD
 
-    @Test
-    void createGetUpdateDelete() {
-        assertEquals(0, store.currentRevision());
-        assertEquals(Optional.empty(), store.get("/a"));
-
-        Entry c = store.create("/a", b("v1"));
-        assertEquals("/a", c.key());
-        assertEquals(1, c.createRevision());
-        assertEquals(1, c.modRevision());
-        assertEquals("v1", s(c.value()));
-        assertEquals(1, store.currentRevision());
-
-        Entry g = store.get("/a").orElseThrow();
-        assertEquals("v1", s(g.value()));
-        assertEquals(1, g.modRevision());
-
-        Entry u = store.update("/a", b("v2"), 1);
-        assertEquals(1, u.createRevision());
-        assertEquals(2, u.modRevision());
-        assertEquals("v2", s(store.get("/a").orElseThrow().value()));
-
-        Entry u2 = store.update("/a", b("v3"), 0); // unconditional
-        assertEquals(3, u2.modRevision());
-
-        Entry d = store.delete("/a", 3);
-        assertEquals("v3", s(d.value()), "delete returns the last value");
-        assertEquals(4, d.modRevision(), "delete returns the revision of the deletion");
-        assertEquals(1, d.createRevision());
-        assertEquals(Optional.empty(), store.get("/a"));
-        assertEquals(4, store.currentRevision());
-
-        Entry again = store.create("/a", b("new"));
-        assertEquals(5, again.createRevision(), "a re-created key has a new create revision");
-        assertEquals(5, again.modRevision());
-    }
-
-    @Test
-    void valuesAreCopied() {
-        byte[] v = b("orig");
-        Entry e = store.create("/k", v);
-        v[0] = 'X';
-        e.value()[1] = 'Y';
-        assertEquals("orig", s(store.get("/k").orElseThrow().value()));
-    }
-
-    @Test
-    void preconditionFailuresThrowAndConsumeNoRevision() {
-        store.create("/a", b("1"));
-        store.update("/a", b("2"), 0);
-
-        var exists = assertThrows(StoreException.AlreadyExists.class, () -> store.create("/a", b("x")));
-        assertEquals("/a", exists.key());
-
-        var nf = assertThrows(StoreException.NotFound.class, () -> store.update("/missing", b("x"), 0));
-        assertEquals("/missing", nf.key());
-        assertThrows(StoreException.NotFound.class, () -> store.delete("/missing", 0));
-
-        var conflict = assertThrows(StoreException.Conflict.class, () -> store.update("/a", b("x"), 1));
-        assertEquals(2, conflict.actualModRevision());
-        assertEquals("/a", conflict.key());
-        var delConflict = assertThrows(StoreException.Conflict.class, () -> store.delete("/a", 7));
-        assertEquals(2, delConflict.actualModRevision());
-
-        assertEquals(2, store.currentRevision(), "failed writes take no revision");
-        assertEquals("2", s(store.get("/a").orElseThrow().value()));
-
-        store.delete("/a", 2);
-        assertThrows(StoreException.NotFound.class, () -> store.update("/a", b("x"), 0), "update after delete");
-        assertThrows(StoreException.NotFound.class, () -> store.delete("/a", 0), "delete after delete");
-        assertEquals(4, store.create("/a", b("x")).modRevision(), "revisions stay gap-free after failures");
-
-        assertThrows(IllegalArgumentException.class, () -> store.create("", b("x")));
-        assertThrows(IllegalArgumentException.class, () -> store.update("/a", b("x"), -1));
-        assertThrows(NullPointerException.class, () -> store.create("/n", null));
-    }
-
     // ------------------------------------------------------------------------------------------------ list
-
-    @Test
-    void listIsSortedPrefixBoundedAndSkipsDeleted() {
-        store.create("/r/svc/b", b("b"));
-        store.create("/r/svc/a", b("a"));
-        store.create("/r/svc0", b("not under /r/svc/"));
-        store.create("/r/svd/x", b("other"));
-        store.create("/r/svc/c", b("c"));
-        store.update("/r/svc/a", b("a2"), 0);
-        store.delete("/r/svc/c", 0);
-
-        ListResult l = store.list("/r/svc/");
-        assertEquals(List.of("/r/svc/a", "/r/svc/b"), l.entries().stream().map(Entry::key).toList());
-        assertEquals("a2", s(l.entries().get(0).value()));
-        assertEquals(6, l.entries().get(0).modRevision());
-        assertEquals(2, l.entries().get(0).createRevision());
-        assertEquals(7, l.revision());
-
-        assertEquals(List.of("/r/svc/a", "/r/svc/b", "/r/svc0", "/r/svd/x"),
-                store.list("").entries().stream().map(Entry::key).toList(), "empty prefix lists every live key");
-        assertTrue(store.list("/zzz").entries().isEmpty());
-        assertEquals(7, store.list("/zzz").revision());
-    }
-
-    @Test
-    void listRevisionIsOneSnapshotWithItsEntries() throws Exception {
-        // Key i is created at revision i+1 and never changed, so a list at revision r must hold exactly r entries.
-        AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < 3000 && !stop.get(); i++) store.create(String.format("/k/%06d", i), b("v"));
-        });
-        int checks = 0;
-        while (!writer.isDone()) {
-            ListResult l = store.list("/k/");
-            assertEquals(l.revision(), l.entries().size(), "entries and revision from one snapshot");
-            checks++;
-        }
-        writer.get();
-        assertTrue(checks > 0);
-        assertEquals(3000, store.list("/k/").entries().size());
-    }
 
     @Test
     void prefixEndIsTheNextCodePoint() {
@@ -216,60 +101,6 @@ class SqliteStoreTest {
         }
     }
 
-    @Test
-    void watchReplaysFromAPastRevisionThenGoesLive() {
-        store.create("/w/a", b("a1"));      // 1
-        store.create("/x/other", b("o"));   // 2
-        store.update("/w/a", b("a2"), 0);   // 3
-        store.create("/w/b", b("b1"));      // 4
-
-        Recorder r = new Recorder();
-        try (Store.Watch _ = store.watch("/w/", 1, r)) {
-            r.awaitSize(2);
-            store.delete("/w/a", 0);         // 5
-            store.create("/x/other2", b("")); // 6
-            store.update("/w/b", b("b2"), 4); // 7
-            r.awaitSize(4);
-
-            List<Event> want = List.of(
-                    new Event(Type.UPDATED, "/w/a", b("a2"), b("a1"), 1, 3),
-                    new Event(Type.CREATED, "/w/b", b("b1"), null, 4, 4),
-                    new Event(Type.DELETED, "/w/a", b("a2"), b("a2"), 1, 5),
-                    new Event(Type.UPDATED, "/w/b", b("b2"), b("b1"), 4, 7));
-            assertEvents(want, r.events);
-        }
-    }
-
-    @Test
-    void watchFromListRevisionSeesExactlyTheFollowingWrites() {
-        store.create("/p/a", b("1"));
-        ListResult l = store.list("/p/");
-        Recorder r = new Recorder();
-        store.create("/p/b", b("2"));
-        try (Store.Watch _ = store.watch("/p/", l.revision(), r)) {
-            store.create("/p/c", b("3"));
-            r.awaitSize(2);
-            assertEquals(List.of(2L, 3L), r.revisions());
-        }
-    }
-
-    @Test
-    void watchFromAFutureRevisionWaitsForIt() {
-        store.create("/f/a", b("1"));                 // 1
-        Recorder live = new Recorder();
-        store.watch("/f/", 1, live);                  // caught up: joins the live set
-        Recorder future = new Recorder();
-        store.watch("/f/", 3, future);                // sees revisions > 3 only
-        store.create("/f/b", b("2"));                 // 2
-        store.create("/f/c", b("3"));                 // 3
-        store.create("/f/d", b("4"));                 // 4
-        store.update("/f/a", b("5"), 0);              // 5
-        live.awaitSize(4);
-        future.awaitSize(2);
-        assertEquals(List.of(2L, 3L, 4L, 5L), live.revisions());
-        assertEquals(List.of(4L, 5L), future.revisions());
-    }
-
     static void assertEvents(List<Event> want, List<Event> got) {
         assertEquals(want.size(), got.size(), "event count: " + got);
         for (int i = 0; i < want.size(); i++) {
@@ -281,71 +112,6 @@ class SqliteStoreTest {
             assertEquals(w.createRevision(), g.createRevision(), "createRevision of event " + i);
             assertEquals(w.revision(), g.revision(), "revision of event " + i);
         }
-    }
-
-    @Test
-    void concurrentWritersEveryWatcherSeesEveryRevisionOnceInOrder() throws Exception {
-        int threads = 8, perThread = 500, total = threads * perThread;
-        List<Recorder> all = new ArrayList<>();
-        List<Store.Watch> handles = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            Recorder r = new Recorder();
-            all.add(r);
-            handles.add(store.watch("/c/", 0, r));
-        }
-        List<Recorder> perPrefix = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Recorder r = new Recorder();
-            perPrefix.add(r);
-            handles.add(store.watch("/c/t" + t + "/", 0, r));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> fs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int tt = t;
-            fs.add(pool.submit(() -> {
-                start.await();
-                for (int i = 0; i < perThread; i++) {
-                    String key = "/c/t" + tt + "/" + (i % 50);
-                    if (store.get(key).isEmpty()) store.create(key, b(tt + ":" + i));
-                    else store.update(key, b(tt + ":" + i), 0);
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        // A watch started mid-stream from revision 0 races its table replay against live writes.
-        Thread.sleep(20);
-        Recorder late = new Recorder();
-        all.add(late);
-        handles.add(store.watch("/c/", 0, late));
-        for (Future<?> f : fs) f.get();
-        pool.shutdown();
-        assertEquals(total, store.currentRevision());
-
-        List<Long> every = new ArrayList<>();
-        for (long rev = 1; rev <= total; rev++) every.add(rev);
-        for (Recorder r : all) {
-            r.awaitSize(total);
-            Thread.sleep(10);
-            assertEquals(every, r.revisions());
-        }
-        int sum = 0;
-        for (int t = 0; t < threads; t++) {
-            Recorder r = perPrefix.get(t);
-            r.awaitSize(perThread);
-            String prefix = "/c/t" + t + "/";
-            assertTrue(r.events.stream().allMatch(e -> e.key().startsWith(prefix)));
-            List<Long> revs = r.revisions();
-            for (int i = 1; i < revs.size(); i++) assertTrue(revs.get(i) > revs.get(i - 1));
-            // Each thread's own values arrive in its write order.
-            for (int i = 0; i < perThread; i++) assertEquals(t + ":" + i, s(r.events.get(i).value()));
-            sum += revs.size();
-        }
-        assertEquals(total, sum);
-        for (Store.Watch h : handles) h.close();
-        assertEquals(0, store.watchCount());
     }
 
     @Test
@@ -458,74 +224,6 @@ class SqliteStoreTest {
             assertEquals("u999", s(r.events.getLast().value()));
             assertEquals(Type.UPDATED, r.events.getLast().type());
         }
-    }
-
-    @Test
-    void listenerThatThrowsIsClosedAndOthersContinue() {
-        Recorder good = new Recorder();
-        RuntimeException boom = new RuntimeException("boom");
-        Recorder bad = new Recorder() {
-            @Override public void onEvent(Event event) {
-                super.onEvent(event);
-                throw boom;
-            }
-        };
-        store.watch("/", 0, good);
-        store.watch("/", 0, bad);
-        store.create("/a", b("1"));
-        store.create("/b", b("2"));
-        good.awaitSize(2);
-        assertEquals(boom, bad.closed.join());
-        assertEquals(1, bad.events.size(), "no event after the throw");
-        assertFalse(good.closed.isDone());
-        assertEquals(1, store.watchCount());
-    }
-
-    @Test
-    void closedWatchGetsNoMoreEvents() throws Exception {
-        Recorder r = new Recorder();
-        Store.Watch w = store.watch("/", 0, r);
-        store.create("/a", b("1"));
-        r.awaitSize(1);
-        w.close();
-        Recorder witness = new Recorder();
-        store.watch("/", 1, witness);
-        store.create("/b", b("2"));
-        witness.awaitSize(1); // the dispatcher has handled revision 2
-        assertEquals(1, r.events.size());
-        assertFalse(r.closed.isDone(), "Watch.close() does not call onClose");
-    }
-
-    @Test
-    void closeFromInsideTheListenerStopsDelivery() {
-        AtomicInteger seen = new AtomicInteger();
-        Store.Watch[] self = new Store.Watch[1];
-        CountDownLatch registered = new CountDownLatch(1);
-        self[0] = store.watch("/", 0, event -> {
-            try {
-                registered.await();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-            seen.incrementAndGet();
-            self[0].close();
-        });
-        registered.countDown();
-        store.create("/a", b("1"));
-        store.create("/b", b("2"));
-        Recorder witness = new Recorder();
-        store.watch("/", 0, witness);
-        witness.awaitSize(2);
-        await(() -> store.watchCount() == 1, "self-closed watch removed");
-        assertEquals(1, seen.get());
-    }
-
-    @Test
-    void storeCloseEndsWatchesWithUnavailable() {
-        Recorder r = new Recorder();
-        store.watch("/", 0, r);
-        store.close();
-        assertInstanceOf(StoreException.Unavailable.class, r.closed.join());
     }
 
     // ------------------------------------------------------------------------------------------------ compaction
