@@ -25,16 +25,6 @@ public final class SliceLatency {
 
     private SliceLatency() {}
 
-    public static void main(String[] args) throws Exception {
-        try {
-            run(args, System.out);
-        } catch (Flags.UsageException e) {
-            System.err.println("nodenet bench slice-latency: " + e.getMessage());
-            System.exit(2);
-        }
-        System.exit(0);
-    }
-
     /**
      * Parses {@code args}, runs the benchmark and prints the table to {@code out} ({@code --help}: the usage instead).
      * @throws Flags.UsageException for bad flags, before anything is started

@@ -350,28 +350,6 @@ class SqliteStoreTest {
     }
 
     @Test
-    void everyMethodFailsAfterClose() {
-        store.create("/a", b("1"));
-        store.close();
-        store.close(); // idempotent
-        List<Runnable> calls = List.of(
-                () -> store.currentRevision(),
-                () -> store.compactedRevision(),
-                () -> store.get("/a"),
-                () -> store.list("/"),
-                () -> store.create("/b", b("x")),
-                () -> store.update("/a", b("x"), 0),
-                () -> store.delete("/a", 0),
-                () -> store.watch("/", 0, new Recorder()),
-                () -> store.compact(1));
-        for (Runnable c : calls) {
-            var e = assertThrows(StoreException.Unavailable.class, c::run);
-            assertTrue(e.getMessage().contains(dir.resolve("state.db").toString()), e.getMessage());
-        }
-        store = null;
-    }
-
-    @Test
     void secondOpenOfTheSameDirectoryIsRefused() {
         var e = assertThrows(StoreException.Unavailable.class, () -> SqliteStore.open(dir));
         assertTrue(e.getMessage().contains("state.db"), e.getMessage());
