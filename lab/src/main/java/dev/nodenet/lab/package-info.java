@@ -1,0 +1,2 @@
+/** Nodenet lab module (see the module's pom description). */
+package dev.nodenet.lab;
