@@ -47,27 +47,35 @@ class IpvsTrafficInVm {
     private final String clientVeth = "kvc" + suffix, serverVeth = "kvs" + suffix;
     private final List<ServerSocket> servers = new ArrayList<>();
 
+    /** Every exec costs about half a second under emulation: one {@code ip -batch} per namespace. */
     @BeforeEach
     void topology() throws Exception {
-        sh("ip", "netns", "add", clientNs);
-        sh("ip", "netns", "add", serverNs);
-        sh("ip", "link", "add", clientVeth, "type", "veth", "peer", "name", "eth0", "netns", clientNs);
-        sh("ip", "link", "add", serverVeth, "type", "veth", "peer", "name", "eth0", "netns", serverNs);
-        sh("ip", "addr", "add", NODE_TO_CLIENT + "/24", "dev", clientVeth);
-        sh("ip", "addr", "add", NODE_TO_SERVERS + "/24", "dev", serverVeth);
-        sh("ip", "link", "set", clientVeth, "up");
-        sh("ip", "link", "set", serverVeth, "up");
-        sh("ip", "-n", clientNs, "addr", "add", CLIENT_IP + "/24", "dev", "eth0");
-        for (String rs : REAL_SERVERS) sh("ip", "-n", serverNs, "addr", "add", rs + "/24", "dev", "eth0");
-        for (String ns : List.of(clientNs, serverNs)) {
-            sh("ip", "-n", ns, "link", "set", "lo", "up");
-            sh("ip", "-n", ns, "link", "set", "eth0", "up");
-        }
-        sh("ip", "-n", clientNs, "route", "add", "default", "via", NODE_TO_CLIENT);
-        sh("ip", "-n", serverNs, "route", "add", "default", "via", NODE_TO_SERVERS);
+        ipBatch(null, false, """
+                netns add %1$s
+                netns add %2$s
+                link add %3$s type veth peer name eth0 netns %1$s
+                link add %4$s type veth peer name eth0 netns %2$s
+                addr add %5$s/24 dev %3$s
+                addr add %6$s/24 dev %4$s
+                link set %3$s up
+                link set %4$s up
+                link add kube-ipvs0 type dummy
+                addr add %7$s/32 dev kube-ipvs0
+                """.formatted(clientNs, serverNs, clientVeth, serverVeth, NODE_TO_CLIENT, NODE_TO_SERVERS, VIP));
         // This machine's kernel has no dummy device either; kube-proxy's IPVS mode binds Service IPs to one.
-        sh("ip", "link", "add", "kube-ipvs0", "type", "dummy");
-        sh("ip", "addr", "add", VIP + "/32", "dev", "kube-ipvs0");
+        ipBatch(clientNs, false, """
+                link set lo up
+                addr add %s/24 dev eth0
+                link set eth0 up
+                route add default via %s
+                """.formatted(CLIENT_IP, NODE_TO_CLIENT));
+        ipBatch(serverNs, false, """
+                link set lo up
+                addr add %s/24 dev eth0
+                addr add %s/24 dev eth0
+                link set eth0 up
+                route add default via %s
+                """.formatted(REAL_SERVERS.get(0), REAL_SERVERS.get(1), NODE_TO_SERVERS));
         // The VM is throw-away; forwarding in its root namespace is what a node has.
         Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "1");
     }
@@ -76,11 +84,13 @@ class IpvsTrafficInVm {
     void removeTopology() throws Exception {
         for (ServerSocket s : servers) s.close();
         run("ipvsadm", "-D", "-t", VIP + ":" + VPORT);
-        run("ip", "link", "del", "kube-ipvs0");
-        run("ip", "link", "del", clientVeth);
-        run("ip", "link", "del", serverVeth);
-        run("ip", "netns", "del", clientNs);
-        run("ip", "netns", "del", serverNs);
+        ipBatch(null, true, """
+                link del kube-ipvs0
+                link del %s
+                link del %s
+                netns del %s
+                netns del %s
+                """.formatted(clientVeth, serverVeth, clientNs, serverNs));
     }
 
     @Test
@@ -157,6 +167,22 @@ class IpvsTrafficInVm {
         int rc = p.waitFor();
         if (rc != 0) throw new AssertionError(String.join(" ", argv) + " exited " + rc + ": " + out);
         return out;
+    }
+
+    /** {@code ip [-n NS] -batch -} of {@code commands}; {@code cleanup}: go on past errors and do not fail. */
+    private static void ipBatch(String ns, boolean cleanup, String commands) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("ip"));
+        if (ns != null) argv.addAll(List.of("-n", ns));
+        if (cleanup) argv.add("-force");
+        argv.addAll(List.of("-batch", "-"));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(commands.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc != 0 && !cleanup) throw new AssertionError(String.join(" ", argv) + " exited " + rc + ": " + out
+                + "\ncommands:\n" + commands);
     }
 
     /** Runs a clean-up command; failures are fine (the thing may not exist). */
