@@ -101,9 +101,34 @@ public final class KernelVm {
      */
     public Result run(List<String> command, Duration timeout) {
         try {
-            return run(command, timeout, Files.createTempDirectory("kernel-vm-out-"));
+            return run(command, timeout, Files.createTempDirectory(runFilesRoot(), "out-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path runFilesRoot;
+
+    /**
+     * One temporary directory per JVM for output directories and console logs, removed when the JVM exits (they
+     * stay readable through a whole test run; {@code -Dnodenet.kernelVm.keep=true} keeps them for a post-mortem).
+     */
+    private static synchronized Path runFilesRoot() throws IOException {
+        if (runFilesRoot == null) {
+            Path root = Files.createTempDirectory("kernel-vm-runs-");
+            if (!Boolean.getBoolean("nodenet.kernelVm.keep")) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "kernel-vm-cleanup"));
+            }
+            runFilesRoot = root;
+        }
+        return runFilesRoot;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort at JVM exit: a temp directory left behind is harmless.
         }
     }
 
@@ -117,7 +142,7 @@ public final class KernelVm {
         long timeoutSeconds = timeout.toSeconds();
         if (timeoutSeconds < 1) throw new IllegalArgumentException("timeout must be at least 1 s, got " + timeout);
         try {
-            Path consoleLog = Files.createTempFile("kernel-vm-console-", ".log");
+            Path consoleLog = Files.createTempFile(runFilesRoot(), "console-", ".log");
             List<String> argv = new ArrayList<>(List.of(script.toString(), "--timing",
                     "--timeout", Long.toString(timeoutSeconds), "--mem", Integer.toString(memoryMb),
                     "--cpus", Integer.toString(cpus), "--out", outDir.toString(),
