@@ -76,7 +76,16 @@ public final class Lab {
         return cmd;
     }
 
+    /** This JVM's classpath, manifest-only jars expanded, entries that do not exist (an empty module's classes) left out. */
     static String classpath() {
+        List<String> out = new ArrayList<>();
+        for (String e : rawClasspath().split(File.pathSeparator)) {
+            if (e.endsWith("/*") ? Files.isDirectory(Path.of(e.substring(0, e.length() - 2))) : Files.exists(Path.of(e))) out.add(e);
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static String rawClasspath() {
         String cp = System.getProperty("java.class.path");
         String[] entries = cp.split(File.pathSeparator);
         if (entries.length == 1 && entries[0].endsWith(".jar")) {
