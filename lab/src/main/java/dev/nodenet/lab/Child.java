@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One child process of the supervisor (the API server, a node daemon), restarted 1 s after it exits unless the lab is
- * stopping — as a kubelet restarts a static pod or a DaemonSet's container. Output goes to {@code logs/NAME.log}
+ * stopping — as a kubelet restarts a static pod or a DaemonSet's container. Exit code 2 (bad usage: a flag or mode this
+ * build refuses) is not retried: restarting cannot fix it, so the child writes {@code failedFile} with the end of its
+ * log for {@code lab up} to report. Output goes to {@code logs/NAME.log}
  * (appended across restarts), its pid to {@code run/NAME.pid}. Threading: one platform thread per child watches it;
  * {@link #stop} may be called from any thread.
  */
@@ -18,13 +20,15 @@ final class Child {
     private final List<String> command;
     private final Path logFile;
     private final Path pidFile;
+    private final Path failedFile;
     private final PrintStream log;
     private volatile Process process;
     private volatile boolean stopping;
     private int starts;
 
-    Child(String name, List<String> command, Path logFile, Path pidFile, PrintStream log) {
+    Child(String name, List<String> command, Path logFile, Path pidFile, Path failedFile, PrintStream log) {
         this.name = name;
+        this.failedFile = failedFile;
         this.command = List.copyOf(command);
         this.logFile = logFile;
         this.pidFile = pidFile;
@@ -60,6 +64,16 @@ final class Child {
                 return;
             }
             if (stopping) return;
+            if (code == 2) {
+                String why = name + " refused its command line (exit 2), not restarting:\n" + Lab.tail(logFile, 5);
+                log.println("supervisor: " + why);
+                try {
+                    Files.writeString(failedFile, why + "\n");
+                } catch (IOException e) {
+                    log.println("supervisor: cannot write " + failedFile + ": " + e.getMessage());
+                }
+                return;
+            }
             log.println("supervisor: " + name + " (pid " + p.pid() + ") exited with " + code + "; restarting in 1 s (log: " + logFile + ")");
             Underlay.sleep(1000);
             if (stopping) return;

@@ -140,6 +140,7 @@ public final class Lab {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!Files.exists(spec.readyFile())) {
+                if (Files.exists(spec.failedFile())) throw new IOException(Files.readString(spec.failedFile()).strip());
                 if (!p.isAlive()) throw new IOException("the lab supervisor exited with " + p.exitValue() + ":\n" + tail(spec.logDir().resolve("supervisor.log"), 15));
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the lab was not ready after " + timeout.toSeconds() + " s; still waiting for: "

@@ -147,6 +147,11 @@ public record LabSpec(Path dir, String name, int nodes, String mode, String unde
         return runDir().resolve("ready");
     }
 
+    /** Written when a child refused its command line (it is not restarted); lab up reports it. */
+    public Path failedFile() {
+        return runDir().resolve("failed");
+    }
+
     public Path pidFile(String child) {
         return runDir().resolve(child + ".pid");
     }

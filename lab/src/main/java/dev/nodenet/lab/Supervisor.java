@@ -81,7 +81,7 @@ final class Supervisor {
 
     private void start() throws Exception {
         log.println("supervisor: lab " + spec.name() + ", " + spec.nodes() + " node(s), mode " + spec.mode() + ", dir " + spec.dir());
-        apiServer = new Child("apiserver", apiServerCommand(), spec.logDir().resolve("apiserver.log"), spec.pidFile("apiserver"), log);
+        apiServer = new Child("apiserver", apiServerCommand(), spec.logDir().resolve("apiserver.log"), spec.pidFile("apiserver"), spec.failedFile(), log);
         apiServer.start();
         KubeClient admin = awaitApiServer();
         scheduler = new Scheduler(admin, log);
@@ -95,7 +95,7 @@ final class Supervisor {
             k.start();
         }
         for (int i = 1; i <= spec.nodes(); i++) {
-            Child d = new Child("node-" + i, nodeDaemonCommand(i), spec.logDir().resolve(spec.nodeName(i) + ".log"), spec.pidFile(spec.nodeName(i)), log);
+            Child d = new Child("node-" + i, nodeDaemonCommand(i), spec.logDir().resolve(spec.nodeName(i) + ".log"), spec.pidFile(spec.nodeName(i)), spec.failedFile(), log);
             daemons.add(d);
             d.start();
         }
