@@ -368,6 +368,33 @@ abstract class ModeSuite {
         for (int i = 0; i < 5; i++) assertEquals("web2", podOf(fx.tcpFromPod(ns, "client", ip, 80)), "the deleted pod's endpoint is gone");
     }
 
+    @Test
+    @Order(102)
+    void aRemovedNodeLeavesNothingBehind() throws Exception {
+        String ns = fx.namespace("noderemoved");
+        fx.pod(ns, "r1", 1, "web", 8080);
+        fx.pod(ns, "r2", 2, "web", 8080);
+        fx.pod(ns, "client", 1, "client", 8080);
+        Service s = fx.service(ns, svc("web", ""));
+        fx.awaitReady(ns, "r1", "r2", "client");
+        fx.awaitEndpoints(ns, "web", 2);
+        String ip = s.spec().clusterIP();
+        awaitAnswerFrom(() -> fx.tcpFromPod(ns, "client", ip, 80), "r2", "the node-2 endpoint before the removal");
+        String r2Ip = fx.k.get(Resource.PODS, ns, "r2").status().podIP();
+        String node2Cidr = fx.k.get(Resource.NODES, null, "node-2").spec().podCIDR();
+        assertTrue(LabFixture.sh("ip", "-n", fx.spec.nodeNetns(1), "route", "show", node2Cidr).contains("nodenet.1"), "route to node-2's pods");
+
+        fx.lab.removeNode("node-2", java.time.Duration.ofSeconds(120));
+        fx.awaitEndpoints(ns, "web", 1);
+        await(() -> LabFixture.sh("ip", "-n", fx.spec.nodeNetns(1), "route", "show", node2Cidr).isBlank(), "node-1's route to node-2's pods removed");
+        await(() -> !natRules(1).contains(r2Ip + ":8080"), "node-1's rules forget the removed node's endpoint");
+        for (int i = 0; i < 8; i++) assertEquals("r1", podOf(awaitAnswer(() -> fx.tcpFromPod(ns, "client", ip, 80), "after the removal")));
+        assertFalse(LabFixture.sh("bridge", "-n", fx.spec.nodeNetns(1), "fdb", "show", "dev", "nodenet.1").contains("dst " + fx.spec.nodeIp(2)),
+                "no VXLAN FDB entry towards the removed node");
+        assertTrue(java.util.Arrays.stream(LabFixture.sh("ip", "netns", "list").split("\n")).noneMatch(l -> l.split(" ")[0].equals(fx.spec.nodeNetns(2))),
+                "the node's namespace is gone");
+    }
+
     String natRules(int node) throws Exception {
         // Whichever iptables variant the proxy detected holds the rules: read both.
         return LabFixture.sh("ip", "netns", "exec", fx.spec.nodeNetns(node), "iptables-save", "-t", "nat")

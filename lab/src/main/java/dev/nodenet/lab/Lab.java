@@ -52,6 +52,29 @@ public final class Lab {
         return readPid(spec.pidFile(child)).filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
     }
 
+    /**
+     * Takes a node out of the cluster as when its machine leaves: its pods stop (CNI DEL), its daemon stops, its Pods
+     * and Node object are deleted, its namespace goes. Returns once the supervisor confirms.
+     */
+    public void removeNode(String node, Duration timeout) throws IOException, InterruptedException {
+        if (spec.nodeIndex(node) < 0) throw new IllegalArgumentException("no node named \"" + node + "\" in the lab (nodes: " + String.join(", ", spec.nodeNames()) + ")");
+        if (pid("supervisor").isEmpty()) throw new IllegalStateException("the lab in " + spec.dir() + " is not running");
+        Path done = spec.removedDir().resolve(node);
+        if (Files.exists(done)) return;
+        Files.createDirectories(spec.runDir().resolve("remove"));
+        Files.writeString(spec.runDir().resolve("remove").resolve(node), "");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(done)) {
+            if (System.nanoTime() > deadline) throw new IOException(node + " was not removed in " + timeout.toSeconds() + " s (see " + spec.logDir().resolve("supervisor.log") + ")");
+            Thread.sleep(200);
+        }
+    }
+
+    /** True when {@code node} was removed with {@link #removeNode}. */
+    public boolean removed(String node) {
+        return Files.exists(spec.removedDir().resolve(node));
+    }
+
     /** The lab whose {@code lab.json} is in {@code dir}. */
     public static Lab attach(Path dir) throws IOException {
         return new Lab(LabSpec.load(dir));

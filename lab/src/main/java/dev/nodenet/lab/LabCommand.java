@@ -32,6 +32,7 @@ public final class LabCommand {
               status                                      nodes, pods, modes and health
               exec    NODE|POD -- CMD [ARGS...]           run CMD in that node's or pod's network namespace
               demo    [up flags]                          up if needed, then a Service answering across nodes
+              remove-node NODE                            take a node out (pods, daemon, Node object, namespace)
               down                                        stop the lab and remove everything it made
 
             Every command takes --dir (default <nodenet home>/data/lab); ./nodenet lab up --help lists up's flags.""";
@@ -56,6 +57,7 @@ public final class LabCommand {
                 case "down" -> down(rest, out, err);
                 case "status" -> status(rest, out, err);
                 case "exec" -> exec(rest, out, err);
+                case "remove-node" -> removeNode(rest, out);
                 case "supervise" -> supervise(rest, err);
                 default -> {
                     err.println("nodenet lab: unknown command \"" + args[0] + "\"\n" + USAGE);
@@ -181,6 +183,10 @@ public final class LabCommand {
         }
         out.printf("  %-8s %-14s %-14s %-16s %-22s %-10s %s%n", "NODE", "IP", "NETNS", "POD CIDR", "DAEMON", "PROXYMODE", "HEALTHZ");
         for (int i = 1; i <= s.nodes(); i++) {
+            if (lab.removed(s.nodeName(i))) {
+                out.printf("  %-8s %-14s removed%n", s.nodeName(i), s.nodeIp(i));
+                continue;
+            }
             String cidr = "?";
             if (admin != null) {
                 try {
@@ -241,6 +247,20 @@ public final class LabCommand {
         cmd.addAll(pos.subList(1, pos.size()));
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         return p.waitFor();
+    }
+
+    private static int removeNode(String[] args, PrintStream out) throws Exception {
+        Flags f = dirFlags("remove-node", "Take a node out of the cluster as when its machine leaves: lab remove-node NODE");
+        var dir = f.string("dir", defaultDir().toString(), "The lab's state directory.");
+        if (!f.parse(args)) {
+            f.usage(out);
+            return 0;
+        }
+        if (f.positional().size() != 1) throw new Flags.UsageException("usage: ./nodenet lab remove-node NODE");
+        Lab lab = attached(Path.of(dir.get()).toAbsolutePath());
+        lab.removeNode(f.positional().getFirst(), Duration.ofSeconds(120));
+        out.println("lab: " + f.positional().getFirst() + " removed: its pods, daemon, Node object and network namespace are gone");
+        return 0;
     }
 
     private static int supervise(String[] args, PrintStream err) throws Exception {

@@ -147,6 +147,11 @@ public record LabSpec(Path dir, String name, int nodes, String mode, String unde
         return runDir().resolve("ready");
     }
 
+    /** One file per node removed with {@code lab remove-node}. */
+    public Path removedDir() {
+        return runDir().resolve("removed");
+    }
+
     /** Written when a child refused its command line (it is not restarted); lab up reports it. */
     public Path failedFile() {
         return runDir().resolve("failed");

@@ -26,6 +26,9 @@ import java.util.concurrent.CountDownLatch;
  * command a DaemonSet runs, with per-node file paths because all nodes share this machine's filesystem. Children that
  * exit are restarted. Once every node has a pod CIDR, its CNI config and a healthy proxy, it writes
  * {@code run/ready}. SIGTERM: kubelets tear their pods down (CNI DEL), children stop, then the process exits.
+ * {@code lab remove-node NAME} drops a file in {@code run/remove/}: the node's kubelet tears its pods down, its daemon
+ * stops, its Pods and Node object are deleted (what the pod GC and an operator's {@code kubectl delete node} do when a
+ * machine leaves) and its namespace goes; {@code run/removed/NAME} confirms.
  *
  * <p>Threading: the main thread starts everything then waits; a readiness thread polls; children have watcher threads;
  * the JVM shutdown hook does the teardown.
@@ -100,6 +103,51 @@ final class Supervisor {
             d.start();
         }
         Thread.ofPlatform().daemon(true).name("lab-readiness").start(() -> awaitReady(admin));
+        Thread.ofPlatform().daemon(true).name("lab-remove-node").start(() -> watchRemovals(admin));
+    }
+
+    private void watchRemovals(KubeClient admin) {
+        Path requests = spec.runDir().resolve("remove");
+        while (true) {
+            Underlay.sleep(300);
+            for (int i = 1; i <= spec.nodes(); i++) {
+                Path request = requests.resolve(spec.nodeName(i));
+                if (!Files.exists(request)) continue;
+                try {
+                    removeNode(admin, i);
+                    Files.createDirectories(spec.removedDir());
+                    Files.writeString(spec.removedDir().resolve(spec.nodeName(i)), java.time.Instant.now() + "\n");
+                } catch (Exception e) {
+                    log.println("supervisor: removing " + spec.nodeName(i) + " failed: " + e.getMessage());
+                }
+                try {
+                    Files.deleteIfExists(request);
+                } catch (IOException ignored) {
+                    // asked again next round; removal is idempotent
+                }
+            }
+        }
+    }
+
+    private void removeNode(KubeClient admin, int i) {
+        String node = spec.nodeName(i);
+        log.println("supervisor: removing " + node + " from the cluster");
+        kubelets.get(i - 1).close();
+        daemons.get(i - 1).stop(10_000);
+        for (var pod : admin.list(Resource.PODS, null, dev.nodenet.api.client.ListOptions.NONE.withFieldSelector("spec.nodeName=" + node)).items()) {
+            try {
+                admin.delete(Resource.PODS, pod.metadata().namespace(), pod.metadata().name(), 0);
+            } catch (RuntimeException e) {
+                log.println("supervisor: deleting pod " + pod.metadata().name() + ": " + e.getMessage());
+            }
+        }
+        try {
+            admin.delete(Resource.NODES, null, node);
+        } catch (dev.nodenet.api.client.KubeApiException e) {
+            if (e.code() != 404) throw e;
+        }
+        Sh.run("ip", "netns", "del", spec.nodeNetns(i));
+        log.println("supervisor: " + node + " removed");
     }
 
     private KubeClient awaitApiServer() throws InterruptedException {
@@ -142,6 +190,7 @@ final class Supervisor {
         List<String> waiting = new ArrayList<>();
         for (int i = 1; i <= spec.nodes(); i++) {
             String n = spec.nodeName(i);
+            if (Files.exists(spec.removedDir().resolve(n))) continue;
             try {
                 Node node = admin.get(Resource.NODES, null, n);
                 if (node.spec() == null || node.spec().podCIDR() == null) waiting.add(n + ": no pod CIDR yet");
