@@ -144,6 +144,11 @@ public final class Lab {
             throw new IllegalStateException("kernel objects named like lab \"" + spec.name() + "\" already exist (" + String.join(", ", existing)
                     + "): another lab with this --name is running, or run ./nodenet lab down --name " + spec.name());
         }
+        List<String> clash = Underlay.clashingAddresses(spec);
+        if (!clash.isEmpty()) {
+            throw new IllegalStateException("the underlay " + spec.underlayCidr() + " overlaps this machine's addresses (" + String.join(", ", clash)
+                    + "): choose another --underlay-cidr");
+        }
         if (!isRoot()) throw new IllegalStateException("the lab needs root (network namespaces, bridges, iptables)");
         spec.save();
         Files.createDirectories(spec.logDir());

@@ -188,6 +188,23 @@ public record LabSpec(Path dir, String name, int nodes, String mode, String unde
         }
     }
 
+    /** True when the IPv4 subnet {@code cidr} shares addresses with the underlay. */
+    public boolean underlayOverlaps(String cidr) {
+        int len = Math.min(prefixLengthOf(cidr), underlayPrefixLength());
+        long mask = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+        return (toInt(cidr.split("/")[0]) & mask) == (toInt(underlayCidr.split("/")[0]) & mask);
+    }
+
+    private static int prefixLengthOf(String cidr) {
+        return Integer.parseInt(cidr.split("/")[1]);
+    }
+
+    private static long toInt(String ip) {
+        long v = 0;
+        for (String part : ip.split("\\.")) v = v << 8 | Integer.parseInt(part);
+        return v;
+    }
+
     private String address(int hostNumber) {
         String[] parts = underlayCidr.split("/");
         try {

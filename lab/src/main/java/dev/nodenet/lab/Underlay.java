@@ -30,6 +30,18 @@ final class Underlay {
         return out;
     }
 
+    /** Addresses of this machine's root namespace inside the underlay subnet (the lab's routes would clash with them). */
+    static List<String> clashingAddresses(LabSpec spec) {
+        List<String> out = new ArrayList<>();
+        for (String line : Sh.run("ip", "-4", "-o", "addr", "show").out().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            for (int i = 0; i + 1 < f.length; i++) {
+                if (f[i].equals("inet") && f[i + 1].contains("/") && spec.underlayOverlaps(f[i + 1])) out.add(f[i + 1] + " on " + f[1]);
+            }
+        }
+        return out;
+    }
+
     static void create(LabSpec spec) throws IOException {
         String len = "/" + spec.underlayPrefixLength();
         Sh.check("ip", "link", "add", spec.bridge(), "type", "bridge");

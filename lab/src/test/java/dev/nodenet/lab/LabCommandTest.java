@@ -97,6 +97,11 @@ class LabCommandTest {
         assertEquals(podNs, s.podNetns("default", "a-very-long-pod-name-that-goes-on"), "stable");
         assertEquals(3, s.nodeIndex("node-3"));
         assertEquals(-1, s.nodeIndex("node-4"));
+        assertTrue(s.underlayOverlaps("172.29.0.77/24"));
+        assertTrue(s.underlayOverlaps("172.16.0.1/12"), "a wider subnet containing the underlay");
+        assertTrue(s.underlayOverlaps("172.29.0.200/32"));
+        assertFalse(s.underlayOverlaps("172.29.1.1/24"));
+        assertFalse(s.underlayOverlaps("10.0.0.5/8"));
         s.save();
         assertEquals(s, LabSpec.load(dir));
         assertThrows(IllegalArgumentException.class, () -> new LabSpec(dir, "nnlab", 2, "iptables", "fd00::/64", 6443, "10.244.0.0/16", List.of("j"), true));
