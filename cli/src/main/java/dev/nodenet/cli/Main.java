@@ -30,6 +30,8 @@ public final class Main {
                 args -> dev.nodenet.cni.overlay.OverlayCommand.run(args, System.out, System.err)));
         commands.put("install-cni", new Command("Install the CNI plugin executable (type \"nodenet\") into a CNI bin dir (default /opt/cni/bin)",
                 args -> dev.nodenet.cni.InstallCni.run(args, System.out, System.err)));
+        commands.put("lab", new Command(dev.nodenet.lab.LabCommand.SUMMARY,
+                args -> dev.nodenet.lab.LabCommand.run(args, System.out, System.err)));
         commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout, slice-latency, cni", Main::bench));
         commands.put("node-kubeconfig", new Command(dev.nodenet.controlplane.NodeKubeconfigCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.NodeKubeconfigCommand.run(args, System.out, System.err)));

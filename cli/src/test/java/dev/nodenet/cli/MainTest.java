@@ -23,7 +23,7 @@ class MainTest {
     void helpListsEverySubcommand() throws Exception {
         Outcome o = run("--help");
         assertEquals(0, o.code());
-        for (String c : new String[]{"apiserver", "node", "proxy", "overlay", "install-cni", "bench", "node-kubeconfig"}) {
+        for (String c : new String[]{"apiserver", "node", "proxy", "overlay", "install-cni", "bench", "node-kubeconfig", "lab"}) {
             assertTrue(o.out().contains("  " + c + " "), c + " missing:\n" + o.out());
         }
     }

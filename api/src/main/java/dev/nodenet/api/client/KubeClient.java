@@ -94,6 +94,21 @@ public final class KubeClient {
         return send("PATCH", resource.path(namespace, name), type.contentType, Json.writeBytes(patch), resource.type());
     }
 
+    /** PATCH of the object's {@code status} subresource (what a kubelet writes for its Pods and its Node). */
+    public <T> T patchStatus(Resource<T> resource, String namespace, String name, PatchType type, Object patch) {
+        return send("PATCH", resource.path(namespace, name) + "/status", type.contentType, Json.writeBytes(patch), resource.type());
+    }
+
+    /**
+     * DELETE with a grace period ({@code DeleteOptions.gracePeriodSeconds}); 0 deletes a Pod at once, which is what a
+     * kubelet does once the Pod's containers stopped.
+     */
+    public JsonNode delete(Resource<?> resource, String namespace, String name, long gracePeriodSeconds) {
+        if (gracePeriodSeconds < 0) throw new IllegalArgumentException("gracePeriodSeconds must not be negative: " + gracePeriodSeconds);
+        byte[] body = Json.writeBytes(Map.of("apiVersion", "v1", "kind", "DeleteOptions", "gracePeriodSeconds", gracePeriodSeconds));
+        return send("DELETE", resource.path(namespace, name), "application/json", body, JsonNode.class);
+    }
+
     /** DELETE; returns the server's answer, a Status or the object being deleted (when it has finalizers). */
     public JsonNode delete(Resource<?> resource, String namespace, String name) {
         return send("DELETE", resource.path(namespace, name), null, null, JsonNode.class);

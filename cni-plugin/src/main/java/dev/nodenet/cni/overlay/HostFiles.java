@@ -15,6 +15,11 @@ import java.nio.file.StandardCopyOption;
 final class HostFiles {
     static final String CONFLIST_NAME = "10-nodenet.conflist";
 
+    /** A JSON string literal (paths are user input: quotes and backslashes must not break the conflist). */
+    private static String jsonString(String v) {
+        return dev.nodenet.api.codec.Json.mapper().getNodeFactory().textNode(v).toString();
+    }
+
     private HostFiles() {}
 
     static String conflist(OverlayConfig c, String podCidr, int mtuBytes) {
@@ -32,13 +37,14 @@ final class HostFiles {
                       "ipMasq": false,
                       "mtu": %d,
                       "ipam": {
-                        "type": "host-local",
+                        "type": "host-local",%s
                         "ranges": [[{"subnet": "%s"}]]
                       }
                     }
                   ]
                 }
-                """.formatted(c.bridge(), mtuBytes, podCidr);
+                """.formatted(c.bridge(), mtuBytes,
+                c.ipamDataDir() == null ? "" : "\n        \"dataDir\": " + jsonString(c.ipamDataDir().toString()) + ",", podCidr);
     }
 
     static String subnetEnv(OverlayConfig c, String podCidr, int mtuBytes) {

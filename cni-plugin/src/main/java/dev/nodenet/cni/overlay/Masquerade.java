@@ -42,8 +42,10 @@ final class Masquerade {
 
     void apply() throws IOException {
         run(List.of("iptables-restore", "--noflush", "-w", "5"), rules());
-        ensureJump("nat", "POSTROUTING", POSTROUTING_CHAIN);
-        ensureJump("filter", "FORWARD", FORWARD_CHAIN);
+        ensureJump("nat", "POSTROUTING", POSTROUTING_CHAIN, true);
+        // Appended, as flannel does: kube-proxy prepends its FORWARD jumps, and its REJECT of Services without
+        // endpoints (KUBE-SERVICES) and DROP of INVALID packets must see pod traffic before our blanket ACCEPT.
+        ensureJump("filter", "FORWARD", FORWARD_CHAIN, false);
     }
 
     /** Removes the jumps and chains (agent clean-up); missing pieces are fine. */
@@ -57,9 +59,10 @@ final class Masquerade {
         }
     }
 
-    private void ensureJump(String table, String from, String to) throws IOException {
+    private void ensureJump(String table, String from, String to, boolean first) throws IOException {
         if (exec(List.of("iptables", "-w", "5", "-t", table, "-C", from, "-j", to), null).exit == 0) return;
-        run(List.of("iptables", "-w", "5", "-t", table, "-I", from, "1", "-j", to), null);
+        run(first ? List.of("iptables", "-w", "5", "-t", table, "-I", from, "1", "-j", to)
+                : List.of("iptables", "-w", "5", "-t", table, "-A", from, "-j", to), null);
     }
 
     private void run(List<String> cmd, String stdin) throws IOException {

@@ -49,6 +49,8 @@ public final class OverlayAgent implements AutoCloseable {
     private final ScheduledExecutorService loop;
     private final AtomicBoolean requested = new AtomicBoolean();
     private volatile boolean ready;
+    /** Set by {@link #cleanup} (on the loop): later reconcile passes must not rebuild what it removed. */
+    private boolean cleanedUp;
     private volatile String lastProblem = "not reconciled yet";
 
     private OverlayAgent(OverlayConfig config, KubeClient client, NetNs netns) {
@@ -95,6 +97,7 @@ public final class OverlayAgent implements AutoCloseable {
 
     /** One pass; runs on the reconcile thread only. */
     private void reconcile() {
+        if (cleanedUp) return;
         requested.set(false);
         try {
             String problem = reconcileOnce();
@@ -156,6 +159,7 @@ public final class OverlayAgent implements AutoCloseable {
     /** Removes the device, its entries and our iptables chains; the files stay for the runtime (as flannel's do). */
     public void cleanup() throws Exception {
         loop.submit(() -> {
+            cleanedUp = true;
             dataplane.deleteDevice();
             masquerade.remove();
             return null;

@@ -28,6 +28,8 @@ public final class OverlayCommand {
         Flags.Flag<String> publicIp = flags.string("public-ip", "", "This node's underlay address (default: the Node's InternalIP, else the default route's source).");
         Flags.Flag<String> cniConfDir = flags.string("cni-conf-dir", "/etc/cni/net.d", "Where to write " + HostFiles.CONFLIST_NAME + ".");
         Flags.Flag<String> subnetFile = flags.string("subnet-file", "/run/nodenet/subnet.env", "Where to write subnet.env.");
+        Flags.Flag<String> ipamDataDir = flags.string("cni-ipam-data-dir", "", "host-local IPAM's dataDir written into the conflist (default: the plugin's, /var/lib/cni/networks); "
+                + "nodes sharing one filesystem need one each.");
         Flags.Flag<Boolean> ipMasq = flags.bool("ip-masq", true, "Masquerade pod traffic that leaves the cluster CIDR.");
         Flags.Flag<Duration> resync = flags.duration("resync-period", Duration.ofSeconds(5), "How often kernel state is reconciled without API changes.");
         try {
@@ -38,6 +40,9 @@ public final class OverlayCommand {
             if (!flags.positional().isEmpty()) throw new Flags.UsageException("unexpected argument: " + flags.positional().getFirst());
             checkCidr("--cluster-cidr", clusterCidr.get());
             if (!publicIp.get().isEmpty()) checkIp("--public-ip", publicIp.get());
+            if (!ipamDataDir.get().isEmpty() && !ipamDataDir.get().startsWith("/")) {
+                throw new Flags.UsageException("--cni-ipam-data-dir must be an absolute path: " + ipamDataDir.get());
+            }
             if (resync.get().isZero() || resync.get().isNegative()) throw new Flags.UsageException("--resync-period must be positive");
         } catch (Flags.UsageException e) {
             err.println("nodenet overlay: " + e.getMessage());
@@ -52,7 +57,8 @@ public final class OverlayCommand {
             return 1;
         }
         OverlayConfig c = new OverlayConfig(node, clusterCidr.get(), publicIp.get().isEmpty() ? null : publicIp.get(), "nodenet.1", 1, 8472,
-                "cni0", Path.of(cniConfDir.get()), Path.of(subnetFile.get()), ipMasq.get(), resync.get(), null);
+                "cni0", Path.of(cniConfDir.get()), Path.of(subnetFile.get()), ipMasq.get(), resync.get(), null,
+                ipamDataDir.get().isEmpty() ? null : Path.of(ipamDataDir.get()));
         OverlayAgent agent = OverlayAgent.start(c, new KubeClient(kc), null);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -18,28 +18,35 @@ import java.time.Duration;
  * @param ipMasq        masquerade pod traffic leaving the cluster CIDR
  * @param resyncPeriod  how often the kernel state is reconciled even without API changes
  * @param netnsName     run iptables inside this named network namespace (the lab and tests); null = current
+ * @param ipamDataDir   host-local IPAM's {@code dataDir} written into the conflist; null = the plugin's default
+ *                      ({@code /var/lib/cni/networks}). Several nodes sharing one filesystem (the lab) need one each.
  */
 public record OverlayConfig(String nodeName, String clusterCidr, String publicIp, String vxlanDevice, int vni, int vxlanPort,
-                            String bridge, Path cniConfDir, Path subnetFile, boolean ipMasq, Duration resyncPeriod, String netnsName) {
+                            String bridge, Path cniConfDir, Path subnetFile, boolean ipMasq, Duration resyncPeriod, String netnsName,
+                            Path ipamDataDir) {
 
     public static OverlayConfig defaults(String nodeName) {
         return new OverlayConfig(nodeName, "10.244.0.0/16", null, "nodenet.1", 1, 8472, "cni0", Path.of("/etc/cni/net.d"),
-                Path.of("/run/nodenet/subnet.env"), true, Duration.ofSeconds(5), null);
+                Path.of("/run/nodenet/subnet.env"), true, Duration.ofSeconds(5), null, null);
     }
 
     public OverlayConfig withFiles(Path cniConfDir, Path subnetFile) {
-        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, netnsName);
+        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, netnsName, ipamDataDir);
     }
 
     public OverlayConfig withNetns(String name) {
-        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, name);
+        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, name, ipamDataDir);
     }
 
     public OverlayConfig withResyncPeriod(Duration period) {
-        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, period, netnsName);
+        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, period, netnsName, ipamDataDir);
     }
 
     public OverlayConfig withClusterCidr(String cidr) {
-        return new OverlayConfig(nodeName, cidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, netnsName);
+        return new OverlayConfig(nodeName, cidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, netnsName, ipamDataDir);
+    }
+
+    public OverlayConfig withIpamDataDir(Path dir) {
+        return new OverlayConfig(nodeName, clusterCidr, publicIp, vxlanDevice, vni, vxlanPort, bridge, cniConfDir, subnetFile, ipMasq, resyncPeriod, netnsName, dir);
     }
 }

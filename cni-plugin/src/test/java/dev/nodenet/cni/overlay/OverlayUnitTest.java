@@ -70,6 +70,9 @@ class OverlayUnitTest {
         assertTrue(tree.path("plugins").get(0).path("hairpinMode").asBoolean());
         assertEquals("NODENET_NETWORK=10.244.0.0/16\nNODENET_SUBNET=10.244.5.1/24\nNODENET_MTU=1450\nNODENET_IPMASQ=true\n",
                 HostFiles.subnetEnv(c, "10.244.5.0/24", 1450));
+        assertTrue(tree.path("plugins").get(0).path("ipam").path("dataDir").isMissingNode(), "no dataDir: the plugin's default");
+        var withDir = Json.mapper().readTree(HostFiles.conflist(c.withIpamDataDir(Path.of("/lab/node \"1\"/ipam")), "10.244.5.0/24", 1450));
+        assertEquals("/lab/node \"1\"/ipam", withDir.path("plugins").get(0).path("ipam").path("dataDir").asText());
         Path f = dir.resolve("sub/x.conflist");
         assertTrue(HostFiles.writeIfChanged(f, "a"));
         assertFalse(HostFiles.writeIfChanged(f, "a"), "unchanged content is not rewritten");

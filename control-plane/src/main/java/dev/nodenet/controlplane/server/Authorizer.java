@@ -11,7 +11,8 @@ import java.util.Set;
  *   <li>{@code system:masters} (the admin kubeconfig): everything.</li>
  *   <li>Nodes ({@code system:node:NAME} in {@code system:nodes}): read Services, EndpointSlices, Endpoints, Nodes,
  *       Pods and Namespaces; create, update and patch their own Node (and its status); update and patch the status
- *       of Pods bound to them. Nothing else — like the Node authorizer plus NodeRestriction.</li>
+ *       of Pods bound to them, and delete Pods bound to them (a kubelet removes a terminated Pod for good with grace 0).
+ *       Nothing else — like the Node authorizer plus NodeRestriction.</li>
  *   <li>Any other authenticated user: discovery only; every resource request is 403 (there is no RBAC yet).</li>
  * </ul>
  * Thread-safe; reads Pods through the registry to check their binding.
@@ -47,7 +48,9 @@ final class Authorizer {
             if (verb.equals("create") && subresource == null) return true; // the body's name is checked by the registry write below
             return node.equals(name) && (verb.equals("update") || verb.equals("patch"));
         }
-        if (resource.equals("pods") && "status".equals(subresource) && (verb.equals("update") || verb.equals("patch")) && name != null) {
+        boolean podStatusWrite = "status".equals(subresource) && (verb.equals("update") || verb.equals("patch"));
+        boolean podDelete = subresource == null && verb.equals("delete");
+        if (resource.equals("pods") && (podStatusWrite || podDelete) && name != null) {
             try {
                 ObjectNode pod = registry.get(type, namespace, name);
                 return node.equals(pod.path("spec").path("nodeName").asText(null));
@@ -72,7 +75,7 @@ final class Authorizer {
     private static String nodeHint(ResourceType type) {
         return switch (type.plural()) {
             case "nodes" -> "modify its own Node";
-            case "pods" -> "update the status of pods bound to it";
+            case "pods" -> "update the status of, or delete, pods bound to it";
             default -> "read this resource";
         };
     }

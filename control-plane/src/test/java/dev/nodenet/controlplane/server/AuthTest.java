@@ -109,6 +109,10 @@ class AuthTest {
         assertNotEquals(0, podSpec.exitCode(), "a node may not change pod specs or metadata");
         assertNotEquals(0, node.withInput("apiVersion: v1\nkind: Node\nmetadata: {name: node-z}\n", "create", "-f", "-").exitCode(),
                 "a node may only register itself");
+        Kubectl.Result foreignDelete = node.run("delete", "pod", "on-b", "--grace-period=0", "--force");
+        assertNotEquals(0, foreignDelete.exitCode(), "a node may only delete pods bound to it");
+        assertTrue(foreignDelete.err().contains("forbidden"), foreignDelete.err());
+        node.run("delete", "pod", "on-a", "--grace-period=0", "--force").ok(); // a kubelet removes its terminated pod
     }
 
     @Test
