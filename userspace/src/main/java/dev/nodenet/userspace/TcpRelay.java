@@ -56,6 +56,12 @@ final class TcpRelay {
         private final Connector connector;
         private final RelayStats.Port stats;
         private final List<InetSocketAddress> tried = new ArrayList<>(2);
+        /**
+         * What the client sent before the endpoint connection was up. autoRead is off, but epoll still reads when the
+         * client half-closes (EPOLLRDHUP) so that no data is lost; we replay it, and the FIN, once connected.
+         */
+        private final List<Object> early = new ArrayList<>(1);
+        private boolean earlyInputShutdown;
 
         Frontend(EndpointPicker picker, Connector connector, RelayStats.Port stats) {
             this.picker = picker;
@@ -93,9 +99,32 @@ final class TcpRelay {
                 }
                 Channel outbound = f.channel();
                 inbound.pipeline().replace(this, "relay", new Relay(outbound, stats, true));
+                if (!early.isEmpty()) {
+                    early.forEach(inbound.pipeline()::fireChannelRead);
+                    early.clear();
+                    inbound.pipeline().fireChannelReadComplete();
+                }
+                if (earlyInputShutdown) inbound.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 inbound.config().setAutoRead(true);
                 outbound.config().setAutoRead(true);
             });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            early.add(msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownEvent.INSTANCE) earlyInputShutdown = true;
+            else ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            early.forEach(io.netty.util.ReferenceCountUtil::release);
+            early.clear();
         }
 
         @Override

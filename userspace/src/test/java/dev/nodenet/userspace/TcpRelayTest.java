@@ -32,6 +32,9 @@ class TcpRelayTest {
     final List<Integer> timeouts = new ArrayList<>();
     final List<EmbeddedChannel> outbound = new ArrayList<>();
 
+    /** When set, connects complete only when the test completes this promise. */
+    io.netty.channel.ChannelPromise deferred;
+
     final TcpRelay.Connector connector = (inbound, endpoint, timeoutMs, handler) -> {
         attempts.add(endpoint);
         timeouts.add(timeoutMs);
@@ -39,6 +42,7 @@ class TcpRelayTest {
         EmbeddedChannel out = new EmbeddedChannel(handler);
         out.config().setAutoRead(false);
         outbound.add(out);
+        if (deferred != null) return deferred = out.newPromise();
         return out.newSucceededFuture();
     };
 
@@ -99,6 +103,20 @@ class TcpRelayTest {
             default -> "kubeproxy_userspace_bytes_total{service_port=\"ns/web:http\",protocol=\"TCP\",direction=\"" + what + "\"} ";
         };
         return text.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
+    }
+
+    @Test
+    void whatTheClientSendsWhileWeConnectIsDeliveredAfterwards() {
+        picker.update(List.of(EndpointPickerTest.A), 0);
+        deferred = new EmbeddedChannel().newPromise();
+        EmbeddedChannel in = accept("192.168.0.1");
+        in.writeInbound(text("early"));
+        in.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        EmbeddedChannel out = outbound.getFirst();
+        assertNull(read(out));
+        deferred.setSuccess();
+        assertEquals("early", read(out), "data read before the endpoint connection was up is not lost");
+        assertFalse(out.isActive(), "and the client's FIN follows it");
     }
 
     @Test
