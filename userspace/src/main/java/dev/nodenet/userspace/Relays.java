@@ -9,23 +9,28 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The userspace mode's sockets: one epoll event loop group whose threads live in the proxied network namespace (each
+ * The userspace mode's sockets (TCP_NODELAY on every TCP socket: Netty's default on Linux): one epoll event loop group whose threads live in the proxied network namespace (each
  * thread {@code setns}es into it before running, so every socket the relays create — listeners, connections to
  * endpoints, UDP session sockets — belongs to that namespace), and the listeners opened on it.
  * <p>Threading: {@link #open} and {@link #close} from the sync thread; everything else on the event loops.
@@ -44,10 +49,10 @@ public final class Relays implements AutoCloseable {
         }
     }
 
-    /** An open listener: its kernel-picked port and the picker its connections use. */
-    public record Listener(Channel channel, int port, EndpointPicker picker) {
+    /** An open listener: its sockets (one per event loop for TCP), its kernel-picked port and its picker. */
+    public record Listener(List<Channel> channels, int port, EndpointPicker picker) {
         void close() {
-            channel.close().syncUninterruptibly();
+            for (Channel ch : channels) ch.close().syncUninterruptibly();
         }
     }
 
@@ -60,6 +65,11 @@ public final class Relays implements AutoCloseable {
 
     Relays(NetNs netns, Options options) {
         Epoll.ensureAvailability();
+        // Netty's default leak detection records a stack trace for a sample of buffers: measurable on a relay's hot
+        // path (seen in profiles). Off unless the operator or a test asked for a level explicitly.
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         this.options = options;
         this.group = new EpollEventLoopGroup(options.eventLoops(), new DefaultThreadFactory("nodenet-userspace", true) {
             @Override
@@ -72,23 +82,40 @@ public final class Relays implements AutoCloseable {
         });
         Bootstrap template = new Bootstrap().channel(EpollSocketChannel.class)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         this.connector = (inbound, endpoint, timeoutMs, handler) -> template.clone(inbound.eventLoop())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs).handler(handler).connect(endpoint);
     }
 
-    /** Opens a listener on 0.0.0.0 and a port the kernel picks, inside the namespace. */
+    /**
+     * Opens a listener on 0.0.0.0 and a port the kernel picks, inside the namespace. TCP gets one socket per event loop
+     * on the same port (SO_REUSEPORT): each loop accepts its own connections and keeps both sides of each on itself,
+     * so no connection is handed between threads.
+     */
     Listener open(ServicePortName name, RelayStats.Port stats) throws IOException {
         EndpointPicker picker = new EndpointPicker();
+        boolean udp = name.protocol().equals("UDP");
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((EventLoop) e));
+        List<Channel> channels = new ArrayList<>();
+        try {
+            Channel first = bind(loops.getFirst(), 0, udp, picker, stats);
+            channels.add(first);
+            int port = ((InetSocketAddress) first.localAddress()).getPort();
+            if (!udp) for (EventLoop loop : loops.subList(1, loops.size())) channels.add(bind(loop, port, false, picker, stats));
+            return new Listener(List.copyOf(channels), port, picker);
+        } catch (IOException | RuntimeException e) {
+            for (Channel ch : channels) ch.close();
+            throw e;
+        }
+    }
+
+    /** Binds one socket on {@code loop}, created on that loop's thread so that it lives in the proxied namespace. */
+    private Channel bind(EventLoop loop, int port, boolean udp, EndpointPicker picker, RelayStats.Port stats) throws IOException {
         ChannelFuture bound;
         try {
-            // the channel (and its socket) is created by the thread calling bind(): run it on an event loop thread,
-            // which lives in the proxied namespace
-            bound = group.next().submit(() -> name.protocol().equals("UDP") ? udp(picker, stats) : tcp(picker, stats))
-                    .get(10, TimeUnit.SECONDS);
+            bound = loop.submit(() -> udp ? udp(loop, picker, stats) : tcp(loop, port, picker, stats)).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
@@ -97,16 +124,15 @@ public final class Relays implements AutoCloseable {
         }
         if (!bound.awaitUninterruptibly(10, TimeUnit.SECONDS)) throw new IOException("binding the listener did not finish");
         if (!bound.isSuccess()) throw new IOException("bind failed: " + bound.cause().getMessage(), bound.cause());
-        Channel ch = bound.channel();
-        return new Listener(ch, ((InetSocketAddress) ch.localAddress()).getPort(), picker);
+        return bound.channel();
     }
 
-    private ChannelFuture tcp(EndpointPicker picker, RelayStats.Port stats) {
-        return new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+    private ChannelFuture tcp(EventLoop loop, int port, EndpointPicker picker, RelayStats.Port stats) {
+        return new ServerBootstrap().group(loop, loop).channel(EpollServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -115,11 +141,11 @@ public final class Relays implements AutoCloseable {
                         ch.pipeline().addLast(TcpRelay.frontend(picker, connector, stats));
                     }
                 })
-                .bind(new InetSocketAddress("0.0.0.0", 0));
+                .bind(new InetSocketAddress("0.0.0.0", port));
     }
 
-    private ChannelFuture udp(EndpointPicker picker, RelayStats.Port stats) {
-        return new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+    private ChannelFuture udp(EventLoop loop, EndpointPicker picker, RelayStats.Port stats) {
+        return new Bootstrap().group(loop).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .handler(new UdpRelay(picker, stats, options.udpIdleTimeout()))
                 .bind(new InetSocketAddress("0.0.0.0", 0));

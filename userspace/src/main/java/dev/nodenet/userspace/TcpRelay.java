@@ -38,7 +38,7 @@ final class TcpRelay {
     interface Connector {
         /**
          * Starts connecting to {@code endpoint} on {@code inbound}'s event loop with {@code handler} as the outbound
-         * channel's only handler; the outbound channel must not read before we turn autoRead on.
+         * channel's only handler (which relays to the client from the first byte, so the channel may read at once).
          */
         ChannelFuture connect(Channel inbound, InetSocketAddress endpoint, int timeoutMs, ChannelHandler handler);
     }
@@ -106,7 +106,6 @@ final class TcpRelay {
                 }
                 if (earlyInputShutdown) inbound.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                 inbound.config().setAutoRead(true);
-                outbound.config().setAutoRead(true);
             });
         }
 
@@ -191,7 +190,7 @@ final class TcpRelay {
                     closeBoth(self);
                     return;
                 }
-                if (d.isInputShutdown()) closeBoth(self);
+                if (d.isInputShutdown() || !d.isActive()) closeBoth(self);
                 else if (f.isSuccess()) d.shutdownOutput().addListener(x -> {
                     if (s.isOutputShutdown() && d.isInputShutdown()) closeBoth(self);
                 });
