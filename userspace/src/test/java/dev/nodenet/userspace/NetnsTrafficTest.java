@@ -48,6 +48,12 @@ class NetnsTrafficTest {
 
     Lab lab;
     Metrics metrics;
+
+    /** Relay TCP with splice(2) ({@link NetnsTrafficSpliceTest}) or through buffers (here). */
+    boolean splice() {
+        return false;
+    }
+
     UserspaceBackend backend;
 
     @BeforeEach
@@ -57,7 +63,7 @@ class NetnsTrafficTest {
         ProxyConfig config = new ProxyConfig("userspace", "", "", "node-a", List.of(), false, 14, "", "", "", List.of(), true,
                 "", "", Duration.ofSeconds(30), Duration.ZERO, false, 0, lab.nodeName, Duration.ofMillis(250));
         metrics = new Metrics();
-        backend = new UserspaceBackend(config, metrics, lab.node, new Relays.Options(1, config.udpIdleTimeout()));
+        backend = new UserspaceBackend(config, metrics, lab.node, new Relays.Options(1, config.udpIdleTimeout(), splice()));
     }
 
     @AfterEach

@@ -65,6 +65,7 @@ public final class UserspaceBench {
         Flags.Flag<Integer> connections = flags.integer("connections", 32, "Concurrent wrk connections.");
         Flags.Flag<Integer> eventLoops = flags.integer("event-loops", Runtime.getRuntime().availableProcessors(), "Our proxy's event loop threads.");
         Flags.Flag<Integer> udpClients = flags.integer("udp-clients", 4, "Concurrent UDP request/response clients.");
+        Flags.Flag<Boolean> splice = flags.bool("splice", false, "Relay TCP with splice(2) (zero-copy) instead of buffers.");
         Flags.Flag<Integer> rounds = flags.integer("rounds", 1, "Rounds of every measurement (paths interleaved within a round); the table shows medians.");
         Flags.Flag<String> only = flags.string("only", "", "Measure only these paths (comma-separated: direct, haproxy, userspace); empty: all.");
         if (!flags.parse(args)) {
@@ -86,7 +87,7 @@ public final class UserspaceBench {
         if (rounds.get() < 1 || rounds.get() > 20) throw new Flags.UsageException("--rounds must be 1-20");
         try (Bench b = new Bench(d, connections.get(), udpClients.get(), out);
              AutoCloseable h = paths.contains("haproxy") ? b.startHaproxy() : () -> { };
-             AutoCloseable u = paths.contains("userspace") ? b.startUserspace(eventLoops.get()) : () -> { }) {
+             AutoCloseable u = paths.contains("userspace") ? b.startUserspace(eventLoops.get(), splice.get()) : () -> { }) {
             List<Target> targets = new ArrayList<>();
             if (paths.contains("direct")) targets.add(new Target("direct (floor)", SRV_IP, HTTP_PORT, IPERF_PORT, SRV_IP, UDP_PORT));
             if (paths.contains("haproxy")) targets.add(new Target("HAProxy " + haproxyVersion() + " (tcp)", NODE_CLI_IP, HAPROXY_HTTP, HAPROXY_IPERF, null, 0));
@@ -232,11 +233,11 @@ public final class UserspaceBench {
             return () -> stop(p);
         }
 
-        AutoCloseable startUserspace(int eventLoops) throws Exception {
+        AutoCloseable startUserspace(int eventLoops, boolean splice) throws Exception {
             ProxyConfig d = ProxyConfig.defaults("bench-node");
             ProxyConfig config = new ProxyConfig("userspace", "", "", "bench-node", List.of(), false, 14, "", "", "", List.of(), true,
                     "", "", d.syncPeriod(), d.minSyncPeriod(), false, 0, node, ProxyConfig.DEFAULT_UDP_IDLE_TIMEOUT);
-            UserspaceBackend backend = new UserspaceBackend(config, new Metrics(), nodeNs, new Relays.Options(eventLoops, config.udpIdleTimeout()));
+            UserspaceBackend backend = new UserspaceBackend(config, new Metrics(), nodeNs, new Relays.Options(eventLoops, config.udpIdleTimeout(), splice));
             TreeMap<ServicePortName, ServicePortState> services = new TreeMap<>();
             for (Object[] s : new Object[][] {{"http", "TCP", HTTP_PORT}, {"iperf", "TCP", IPERF_PORT}, {"echo", "UDP", UDP_PORT}}) {
                 ServicePortName name = new ServicePortName("bench", "srv", (String) s[0], (String) s[1]);
