@@ -16,7 +16,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -42,10 +41,8 @@ public final class Relays implements AutoCloseable {
      *
      * @param eventLoops event loop threads (0: one per core)
      * @param udpIdleTimeout how long an idle UDP session lives (--udp-timeout)
-     * @param splice relay TCP with splice(2) (zero-copy through a pipe; level-triggered epoll) instead of reading into
-     *        buffers; byte counters then stay at zero
      */
-    public record Options(int eventLoops, Duration udpIdleTimeout, boolean splice) {
+    public record Options(int eventLoops, Duration udpIdleTimeout) {
         public Options {
             if (eventLoops < 0) throw new IllegalArgumentException("eventLoops must not be negative");
             if (udpIdleTimeout.isNegative() || udpIdleTimeout.isZero()) throw new IllegalArgumentException("udpIdleTimeout must be positive");
@@ -87,7 +84,6 @@ public final class Relays implements AutoCloseable {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-        if (options.splice()) template.option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
         this.connector = (inbound, endpoint, timeoutMs, handler) -> template.clone(inbound.eventLoop())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs).handler(handler).connect(endpoint);
     }
@@ -139,11 +135,10 @@ public final class Relays implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childOption(EpollChannelOption.EPOLL_MODE, options.splice() ? EpollMode.LEVEL_TRIGGERED : EpollMode.EDGE_TRIGGERED)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(TcpRelay.frontend(picker, connector, stats, options.splice()));
+                        ch.pipeline().addLast(TcpRelay.frontend(picker, connector, stats));
                     }
                 })
                 .bind(new InetSocketAddress("0.0.0.0", port));

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.net.InetAddress;
@@ -49,12 +48,7 @@ final class TcpRelay {
 
     /** The handler of an accepted client channel (which must start with autoRead off). */
     static ChannelHandler frontend(EndpointPicker picker, Connector connector, RelayStats.Port stats) {
-        return frontend(picker, connector, stats, false);
-    }
-
-    /** @param splice move bytes with splice(2) between the two sockets (both must be level-triggered epoll channels) */
-    static ChannelHandler frontend(EndpointPicker picker, Connector connector, RelayStats.Port stats, boolean splice) {
-        return new Frontend(picker, connector, stats, splice);
+        return new Frontend(picker, connector, stats);
     }
 
     private static final class Frontend extends ChannelInboundHandlerAdapter {
@@ -68,10 +62,8 @@ final class TcpRelay {
          */
         private final List<Object> early = new ArrayList<>(1);
         private boolean earlyInputShutdown;
-        private final boolean splice;
 
-        Frontend(EndpointPicker picker, Connector connector, RelayStats.Port stats, boolean splice) {
-            this.splice = splice;
+        Frontend(EndpointPicker picker, Connector connector, RelayStats.Port stats) {
             this.picker = picker;
             this.connector = connector;
             this.stats = stats;
@@ -113,11 +105,6 @@ final class TcpRelay {
                     inbound.pipeline().fireChannelReadComplete();
                 }
                 if (earlyInputShutdown) inbound.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-                if (splice && inbound instanceof AbstractEpollStreamChannel in && outbound instanceof AbstractEpollStreamChannel out) {
-                    // the kernel moves the bytes (socket -> pipe -> socket); the Relay handlers still see FIN and close
-                    in.spliceTo(out, Integer.MAX_VALUE).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-                    out.spliceTo(in, Integer.MAX_VALUE).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-                }
                 inbound.config().setAutoRead(true);
             });
         }

@@ -14,6 +14,6 @@ public final class UserspaceProvider implements BackendProvider {
     @Override
     public Backend create(BackendContext context) {
         return new UserspaceBackend(context.config(), context.metrics(), context.netns(),
-                new Relays.Options(0, context.config().udpIdleTimeout(), false));
+                new Relays.Options(0, context.config().udpIdleTimeout()));
     }
 }

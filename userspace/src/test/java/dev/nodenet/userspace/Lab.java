@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <ul>
  *   <li>TCP 8080: answers each line with "&lt;pod address&gt;:&lt;line&gt;"; when the client half-closes, sends
  *       "bye &lt;pod address&gt;" and closes (so a half-close must travel through the proxy and back).</li>
+ *   <li>TCP 8082 (on 10.244.1.2): bulk both ways — reads until the client's FIN, answers with the byte count on a
+ *       line, then sends {@link #BULK_BYTES} bytes of {@link #pattern} and closes.</li>
  *   <li>UDP 5353: answers a datagram with "&lt;pod address&gt;:&lt;datagram&gt;".</li>
  * </ul>
  * Everything is removed by {@link #close()}.
@@ -60,6 +62,7 @@ final class Lab implements AutoCloseable {
             node = NetNs.named(nodeName);
             pod = NetNs.named(podName);
             client = NetNs.named(clientName);
+            startBulkServer();
             for (String ip : List.of(POD1, POD2)) {
                 startTcpServer(ip);
                 startUdpServer(ip);
@@ -84,6 +87,41 @@ final class Lab implements AutoCloseable {
                                 out.write((ip + ":" + line + "\n").getBytes(StandardCharsets.UTF_8));
                             }
                             out.write(("bye " + ip + "\n").getBytes(StandardCharsets.UTF_8)); // after the client's FIN
+                        } catch (IOException ignored) {
+                            // client went away
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    static final int BULK_BYTES = 8 << 20;
+
+    /** The byte at {@code offset} of a bulk stream. */
+    static byte pattern(long offset) {
+        return (byte) (offset * 31 + (offset >>> 13));
+    }
+
+    private void startBulkServer() throws IOException {
+        ServerSocket server = pod.call(() -> new ServerSocket(8082, 50, InetAddress.ofLiteral(POD1)));
+        servers.add(server);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s) {
+                            long count = s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                            OutputStream out = s.getOutputStream();
+                            out.write((count + "\n").getBytes(StandardCharsets.UTF_8));
+                            byte[] chunk = new byte[64 * 1024];
+                            for (long off = 0; off < BULK_BYTES; off += chunk.length) {
+                                for (int i = 0; i < chunk.length; i++) chunk[i] = pattern(off + i);
+                                out.write(chunk);
+                            }
                         } catch (IOException ignored) {
                             // client went away
                         }

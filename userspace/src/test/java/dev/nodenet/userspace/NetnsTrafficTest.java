@@ -49,11 +49,6 @@ class NetnsTrafficTest {
     Lab lab;
     Metrics metrics;
 
-    /** Relay TCP with splice(2) ({@link NetnsTrafficSpliceTest}) or through buffers (here). */
-    boolean splice() {
-        return false;
-    }
-
     UserspaceBackend backend;
 
     @BeforeEach
@@ -63,7 +58,7 @@ class NetnsTrafficTest {
         ProxyConfig config = new ProxyConfig("userspace", "", "", "node-a", List.of(), false, 14, "", "", "", List.of(), true,
                 "", "", Duration.ofSeconds(30), Duration.ZERO, false, 0, lab.nodeName, Duration.ofMillis(250));
         metrics = new Metrics();
-        backend = new UserspaceBackend(config, metrics, lab.node, new Relays.Options(1, config.udpIdleTimeout(), splice()));
+        backend = new UserspaceBackend(config, metrics, lab.node, new Relays.Options(1, config.udpIdleTimeout()));
     }
 
     @AfterEach
@@ -111,6 +106,12 @@ class NetnsTrafficTest {
         assertTrue(Lab.ask(lab.node, CIP, 80, "from-node").endsWith(":from-node"));
         assertTrue(metrics.render().contains("kubeproxy_userspace_connections_total{service_port=\"demo/web:http\",protocol=\"TCP\"} 5"),
                 metrics.render());
+        // 4 x "hello\n" + "from-node\n" in; each answer is "<pod ip>:" + that, then "bye <pod ip>\n"
+        try {
+            eventually("bytes counted", () -> bytes("in") == 4 * 6 + 10 && bytes("out") == 4 * (11 + 6 + 15) + (11 + 10 + 15));
+        } catch (AssertionError e) {
+            throw new AssertionError("bytes counted: in " + bytes("in") + ", out " + bytes("out"), e);
+        }
     }
 
     @Test
@@ -157,6 +158,43 @@ class NetnsTrafficTest {
             assertEquals("bye " + POD1, c.in.readLine());
             assertNull(c.in.readLine(), "then the server's FIN arrives");
         }
+    }
+
+    @Test
+    void bulkTransfersArriveIntactBothWays() throws Exception {
+        ServicePortName bulkName = new ServicePortName("demo", "bulk", "", "TCP");
+        sync(ServicePortState.of(new ServiceInfo(bulkName, List.of("10.96.0.82"), 8082, 0, List.of(), List.of(), List.of(),
+                0, false, false, 0, false), List.of(ep(POD1, 8082)), null));
+        try (Lab.Conn c = Lab.connect(lab.pod, "10.96.0.82", 8082)) {
+            c.socket.setSoTimeout(30_000);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] chunk = new byte[64 * 1024];
+                    for (long off = 0; off < Lab.BULK_BYTES; off += chunk.length) {
+                        for (int i = 0; i < chunk.length; i++) chunk[i] = Lab.pattern(off + i);
+                        c.socket.getOutputStream().write(chunk);
+                    }
+                    c.socket.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(c.socket.getInputStream()));
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != '\n' && b >= 0; ) line.append((char) b);
+            assertEquals(Integer.toString(Lab.BULK_BYTES), line.toString(), "the endpoint got every byte we sent");
+            byte[] buf = new byte[64 * 1024];
+            long off = 0;
+            for (int n; (n = in.read(buf)) > 0; off += n) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != Lab.pattern(off + i)) throw new AssertionError("byte " + (off + i) + " differs");
+                }
+            }
+            assertEquals(Lab.BULK_BYTES, off, "and we got every byte it sent, then its FIN");
+            writer.join();
+        }
+        String bulkIn = "kubeproxy_userspace_bytes_total{service_port=\"demo/bulk\",protocol=\"TCP\",direction=\"in\"} " + Lab.BULK_BYTES;
+        eventually("bulk bytes counted", () -> metrics.render().contains(bulkIn));
     }
 
     @Test
@@ -231,6 +269,11 @@ class NetnsTrafficTest {
         assertFalse(after.contains("KUBE-"), after);
         assertThrows(IOException.class, () -> Lab.ask(lab.pod, CIP, 80, "x"));
         backend.cleanup(); // nothing there: still fine
+    }
+
+    double bytes(String direction) {
+        String prefix = "kubeproxy_userspace_bytes_total{service_port=\"demo/web:http\",protocol=\"TCP\",direction=\"" + direction + "\"} ";
+        return metrics.render().lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
     }
 
     static void eventually(String what, Callable<Boolean> check) throws Exception {

@@ -56,7 +56,8 @@ public final class UserspaceBench {
     }
 
     /** One path's results; NaN where a path cannot be measured. */
-    record Result(double keepAliveRps, double keepAliveP99Ms, double closeRps, double closeP99Ms, double bulkGbps, double udpRps) {
+    record Result(double keepAliveRps, double keepAliveP99Ms, double closeRps, double closeP99Ms, double bulkGbps, double udpRps,
+            double keepAliveCpuUs, double closeCpuUs) {
     }
 
     public static void run(String[] args, PrintStream out) throws Exception {
@@ -65,7 +66,6 @@ public final class UserspaceBench {
         Flags.Flag<Integer> connections = flags.integer("connections", 32, "Concurrent wrk connections.");
         Flags.Flag<Integer> eventLoops = flags.integer("event-loops", Runtime.getRuntime().availableProcessors(), "Our proxy's event loop threads.");
         Flags.Flag<Integer> udpClients = flags.integer("udp-clients", 4, "Concurrent UDP request/response clients.");
-        Flags.Flag<Boolean> splice = flags.bool("splice", false, "Relay TCP with splice(2) (zero-copy) instead of buffers.");
         Flags.Flag<Integer> rounds = flags.integer("rounds", 1, "Rounds of every measurement (paths interleaved within a round); the table shows medians.");
         Flags.Flag<String> only = flags.string("only", "", "Measure only these paths (comma-separated: direct, haproxy, userspace); empty: all.");
         if (!flags.parse(args)) {
@@ -87,29 +87,33 @@ public final class UserspaceBench {
         if (rounds.get() < 1 || rounds.get() > 20) throw new Flags.UsageException("--rounds must be 1-20");
         try (Bench b = new Bench(d, connections.get(), udpClients.get(), out);
              AutoCloseable h = paths.contains("haproxy") ? b.startHaproxy() : () -> { };
-             AutoCloseable u = paths.contains("userspace") ? b.startUserspace(eventLoops.get(), splice.get()) : () -> { }) {
+             AutoCloseable u = paths.contains("userspace") ? b.startUserspace(eventLoops.get()) : () -> { }) {
             List<Target> targets = new ArrayList<>();
-            if (paths.contains("direct")) targets.add(new Target("direct (floor)", SRV_IP, HTTP_PORT, IPERF_PORT, SRV_IP, UDP_PORT));
-            if (paths.contains("haproxy")) targets.add(new Target("HAProxy " + haproxyVersion() + " (tcp)", NODE_CLI_IP, HAPROXY_HTTP, HAPROXY_IPERF, null, 0));
-            if (paths.contains("userspace")) targets.add(new Target("nodenet userspace", CLUSTER_IP, HTTP_PORT, IPERF_PORT, CLUSTER_IP, UDP_PORT));
+            if (paths.contains("direct")) targets.add(new Target("direct (floor)", SRV_IP, HTTP_PORT, IPERF_PORT, SRV_IP, UDP_PORT, null));
+            if (paths.contains("haproxy")) targets.add(new Target("HAProxy " + haproxyVersion() + " (tcp)", NODE_CLI_IP, HAPROXY_HTTP, HAPROXY_IPERF, null, 0,
+                    b::haproxyTicks));
+            if (paths.contains("userspace")) targets.add(new Target("nodenet userspace", CLUSTER_IP, HTTP_PORT, IPERF_PORT, CLUSTER_IP, UDP_PORT,
+                    UserspaceBench::eventLoopTicks));
             print(out, b.measure(targets, rounds.get()), d, connections.get(), udpClients.get(), eventLoops.get(), rounds.get());
         }
     }
 
     /** Where one path's traffic goes; udpIp null when the path cannot carry UDP. */
-    record Target(String name, String ip, int httpPort, int iperfPort, String udpIp, int udpPort) {
+    record Target(String name, String ip, int httpPort, int iperfPort, String udpIp, int udpPort, java.util.function.LongSupplier cpuTicks) {
     }
 
     static void print(PrintStream out, Map<String, Result> results, Duration d, int connections, int udpClients, int loops, int rounds) {
         out.printf(Locale.ROOT, "%nuserspace proxy benchmark: %d s per measurement, %d round(s) (median), %d wrk connections, %d UDP clients, %d cores, our event loops %d%n",
                 d.toSeconds(), rounds, connections, udpClients, Runtime.getRuntime().availableProcessors(), loops);
-        out.printf(Locale.ROOT, "%-26s %14s %10s %14s %10s %12s %12s%n", "path", "keep-alive r/s", "p99 ms", "new-conn r/s", "p99 ms",
-                "bulk Gbit/s", "UDP req/s");
+        out.printf(Locale.ROOT, "%-26s %14s %10s %8s %14s %10s %8s %12s %12s%n", "path", "keep-alive r/s", "p99 ms", "CPU µs",
+                "new-conn r/s", "p99 ms", "CPU µs", "bulk Gbit/s", "UDP req/s");
         for (var e : results.entrySet()) {
             Result r = e.getValue();
-            out.printf(Locale.ROOT, "%-26s %14s %10s %14s %10s %12s %12s%n", e.getKey(), num(r.keepAliveRps(), 0), num(r.keepAliveP99Ms(), 2),
-                    num(r.closeRps(), 0), num(r.closeP99Ms(), 2), num(r.bulkGbps(), 2), num(r.udpRps(), 0));
+            out.printf(Locale.ROOT, "%-26s %14s %10s %8s %14s %10s %8s %12s %12s%n", e.getKey(), num(r.keepAliveRps(), 0),
+                    num(r.keepAliveP99Ms(), 2), num(r.keepAliveCpuUs(), 1), num(r.closeRps(), 0), num(r.closeP99Ms(), 2),
+                    num(r.closeCpuUs(), 1), num(r.bulkGbps(), 2), num(r.udpRps(), 0));
         }
+        out.println("CPU µs: the proxy's CPU time (user + system, as the kernel accounts it to its threads) per request");
     }
 
     private static String num(double v, int decimals) {
@@ -127,6 +131,7 @@ public final class UserspaceBench {
         final List<Process> processes = new ArrayList<>();
         final List<AutoCloseable> closeables = new ArrayList<>();
         NetNs cliNs, nodeNs, srvNs;
+        Process haproxy;
 
         Bench(Duration duration, int connections, int udpClients, PrintStream log) throws Exception {
             this.duration = duration;
@@ -229,15 +234,16 @@ public final class UserspaceBench {
                       server s1 %5$s:%8$d
                     """.formatted(cores, cores - 1, NODE_CLI_IP, HAPROXY_HTTP, SRV_IP, HTTP_PORT, HAPROXY_IPERF, IPERF_PORT));
             Process p = start("haproxy", List.of("ip", "netns", "exec", node, "haproxy", "-db", "-f", conf.toString()));
+            haproxy = p; // ip netns exec execs haproxy: same pid
             waitForTcp(cliNs, NODE_CLI_IP, HAPROXY_HTTP);
             return () -> stop(p);
         }
 
-        AutoCloseable startUserspace(int eventLoops, boolean splice) throws Exception {
+        AutoCloseable startUserspace(int eventLoops) throws Exception {
             ProxyConfig d = ProxyConfig.defaults("bench-node");
             ProxyConfig config = new ProxyConfig("userspace", "", "", "bench-node", List.of(), false, 14, "", "", "", List.of(), true,
                     "", "", d.syncPeriod(), d.minSyncPeriod(), false, 0, node, ProxyConfig.DEFAULT_UDP_IDLE_TIMEOUT);
-            UserspaceBackend backend = new UserspaceBackend(config, new Metrics(), nodeNs, new Relays.Options(eventLoops, config.udpIdleTimeout(), splice));
+            UserspaceBackend backend = new UserspaceBackend(config, new Metrics(), nodeNs, new Relays.Options(eventLoops, config.udpIdleTimeout()));
             TreeMap<ServicePortName, ServicePortState> services = new TreeMap<>();
             for (Object[] s : new Object[][] {{"http", "TCP", HTTP_PORT}, {"iperf", "TCP", IPERF_PORT}, {"echo", "UDP", UDP_PORT}}) {
                 ServicePortName name = new ServicePortName("bench", "srv", (String) s[0], (String) s[1]);
@@ -274,14 +280,18 @@ public final class UserspaceBench {
             for (Target t : targets) samples.put(t.name(), new ArrayList<>());
             for (int r = 0; r < rounds; r++) {
                 Map<String, double[]> round = new LinkedHashMap<>();
-                for (Target t : targets) round.put(t.name(), new double[6]);
+                for (Target t : targets) round.put(t.name(), new double[8]);
                 for (Target t : targets) {
+                    long before = t.cpuTicks() == null ? 0 : t.cpuTicks().getAsLong();
                     double[] keep = wrk(url(t), false);
+                    round.get(t.name())[6] = cpuUsPerRequest(t, before, keep[0]);
                     round.get(t.name())[0] = keep[0];
                     round.get(t.name())[1] = keep[1];
                 }
                 for (Target t : targets) {
+                    long before = t.cpuTicks() == null ? 0 : t.cpuTicks().getAsLong();
                     double[] close = wrk(url(t), true);
+                    round.get(t.name())[7] = cpuUsPerRequest(t, before, close[0]);
                     round.get(t.name())[2] = close[0];
                     round.get(t.name())[3] = close[1];
                 }
@@ -291,15 +301,27 @@ public final class UserspaceBench {
             }
             Map<String, Result> out = new LinkedHashMap<>();
             samples.forEach((name, list) -> {
-                double[] m = new double[6];
-                for (int i = 0; i < 6; i++) {
+                double[] m = new double[8];
+                for (int i = 0; i < 8; i++) {
                     int k = i;
                     double[] col = list.stream().mapToDouble(v -> v[k]).sorted().toArray();
                     m[i] = col[col.length / 2];
                 }
-                out.put(name, new Result(m[0], m[1], m[2], m[3], m[4], m[5]));
+                out.put(name, new Result(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]));
             });
             return out;
+        }
+
+        /** CPU µs the target's proxy spent per request during a run of {@code duration} at {@code rps}. */
+        double cpuUsPerRequest(Target t, long ticksBefore, double rps) {
+            if (t.cpuTicks() == null || rps <= 0) return Double.NaN;
+            long ticks = t.cpuTicks().getAsLong() - ticksBefore;
+            return ticks * (1e6 / CLOCK_TICKS_PER_SECOND) / (rps * duration.toNanos() / 1e9);
+        }
+
+        /** utime + stime of the running HAProxy (clock ticks). */
+        long haproxyTicks() {
+            return haproxy == null ? 0 : ticks(Path.of("/proc/" + haproxy.pid() + "/stat"));
         }
 
         static String url(Target t) {
@@ -399,6 +421,37 @@ public final class UserspaceBench {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
+        }
+    }
+
+    /** USER_HZ: the unit of utime/stime in /proc (100 on every Linux architecture we run on). */
+    static final int CLOCK_TICKS_PER_SECOND = 100;
+
+    /** utime + stime of our proxy's event loop threads (clock ticks). */
+    static long eventLoopTicks() {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    if (Files.readString(t.resolve("comm")).startsWith("nodenet-userspa")) sum += ticks(t.resolve("stat"));
+                } catch (IOException gone) {
+                    // thread ended
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
+    }
+
+    /** utime + stime (fields 14 and 15) of a /proc stat file; 0 when unreadable. */
+    static long ticks(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
