@@ -1,6 +1,7 @@
 package dev.nodenet.userspace;
 
 import dev.nodenet.netlink.NetNs;
+import dev.nodenet.proxy.Exec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,20 +74,17 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    private void startTcpServer(String ip) throws IOException {
-        ServerSocket server = pod.call(() -> new ServerSocket(8080, 200, InetAddress.ofLiteral(ip)));
+    /** A TCP server in the pod namespace: {@code session} runs on a virtual thread per accepted connection. */
+    private void serve(String ip, int port, Session session) throws IOException {
+        ServerSocket server = pod.call(() -> new ServerSocket(port, 200, InetAddress.ofLiteral(ip)));
         servers.add(server);
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
                     Thread.ofVirtual().start(() -> {
-                        try (s; var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
-                            OutputStream out = s.getOutputStream();
-                            for (String line; (line = in.readLine()) != null; ) {
-                                out.write((ip + ":" + line + "\n").getBytes(StandardCharsets.UTF_8));
-                            }
-                            out.write(("bye " + ip + "\n").getBytes(StandardCharsets.UTF_8)); // after the client's FIN
+                        try (s) {
+                            session.run(s);
                         } catch (IOException ignored) {
                             // client went away
                         }
@@ -98,6 +96,20 @@ final class Lab implements AutoCloseable {
         });
     }
 
+    @FunctionalInterface
+    private interface Session {
+        void run(Socket s) throws IOException;
+    }
+
+    private void startTcpServer(String ip) throws IOException {
+        serve(ip, 8080, s -> {
+            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = s.getOutputStream();
+            for (String line; (line = in.readLine()) != null; ) out.write((ip + ":" + line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("bye " + ip + "\n").getBytes(StandardCharsets.UTF_8)); // after the client's FIN
+        });
+    }
+
     static final int BULK_BYTES = 8 << 20;
 
     /** The byte at {@code offset} of a bulk stream. */
@@ -106,29 +118,14 @@ final class Lab implements AutoCloseable {
     }
 
     private void startBulkServer() throws IOException {
-        ServerSocket server = pod.call(() -> new ServerSocket(8082, 50, InetAddress.ofLiteral(POD1)));
-        servers.add(server);
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (s) {
-                            long count = s.getInputStream().transferTo(OutputStream.nullOutputStream());
-                            OutputStream out = s.getOutputStream();
-                            out.write((count + "\n").getBytes(StandardCharsets.UTF_8));
-                            byte[] chunk = new byte[64 * 1024];
-                            for (long off = 0; off < BULK_BYTES; off += chunk.length) {
-                                for (int i = 0; i < chunk.length; i++) chunk[i] = pattern(off + i);
-                                out.write(chunk);
-                            }
-                        } catch (IOException ignored) {
-                            // client went away
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
+        serve(POD1, 8082, s -> {
+            long count = s.getInputStream().transferTo(OutputStream.nullOutputStream());
+            OutputStream out = s.getOutputStream();
+            out.write((count + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] chunk = new byte[64 * 1024];
+            for (long off = 0; off < BULK_BYTES; off += chunk.length) {
+                for (int i = 0; i < chunk.length; i++) chunk[i] = pattern(off + i);
+                out.write(chunk);
             }
         });
     }
@@ -222,16 +219,11 @@ final class Lab implements AutoCloseable {
         return sh("ip", "netns", "exec", nodeName, "iptables-nft-save") + sh("ip", "netns", "exec", nodeName, "iptables-legacy-save");
     }
 
+    /** Runs a command, failing with its output if it fails; returns stdout. */
     static String sh(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return out;
+        Exec.Result r = new Exec(null).run(List.of(command), null);
+        if (!r.ok()) throw new IOException(String.join(" ", command) + " failed: " + r.stderr() + r.stdout());
+        return r.stdout();
     }
 
     @Override

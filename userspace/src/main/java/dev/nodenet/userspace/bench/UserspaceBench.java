@@ -4,6 +4,7 @@ import dev.nodenet.api.cli.Flags;
 import dev.nodenet.netlink.NetNs;
 import dev.nodenet.proxy.Changes;
 import dev.nodenet.proxy.EndpointInfo;
+import dev.nodenet.proxy.Exec;
 import dev.nodenet.proxy.Metrics;
 import dev.nodenet.proxy.NodeInfo;
 import dev.nodenet.proxy.ProxyConfig;
@@ -77,12 +78,12 @@ public final class UserspaceBench {
         if (connections.get() < 1 || connections.get() > 10000) throw new Flags.UsageException("--connections must be 1-10000");
         if (eventLoops.get() < 1 || eventLoops.get() > 64) throw new Flags.UsageException("--event-loops must be 1-64");
         if (udpClients.get() < 1 || udpClients.get() > 64) throw new Flags.UsageException("--udp-clients must be 1-64");
-        for (String tool : List.of("wrk", "iperf3", "haproxy", "nginx")) {
-            if (!onPath(tool)) throw new Flags.UsageException(tool + " is not installed (scripts/install-deps installs it)");
-        }
         Set<String> paths = only.get().isBlank() ? Set.of("direct", "haproxy", "userspace") : Set.of(only.get().split(","));
         for (String p : paths) {
             if (!Set.of("direct", "haproxy", "userspace").contains(p)) throw new Flags.UsageException("--only: unknown path \"" + p + "\"");
+        }
+        for (String tool : List.of("wrk", "iperf3", "haproxy", "nginx")) {
+            if (!onPath(tool)) throw new Flags.UsageException(tool + " is not installed (scripts/install-deps installs it)");
         }
         if (rounds.get() < 1 || rounds.get() > 20) throw new Flags.UsageException("--rounds must be 1-20");
         try (Bench b = new Bench(d, connections.get(), udpClients.get(), out);
@@ -489,15 +490,10 @@ public final class UserspaceBench {
         return Files.isExecutable(Path.of("/usr/sbin", program));
     }
 
+    /** Runs a command, failing with its output if it fails; returns stdout. */
     static String sh(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return out;
+        Exec.Result r = new Exec(null).run(List.of(command), null);
+        if (!r.ok()) throw new IOException(String.join(" ", command) + " failed: " + r.stderr() + r.stdout());
+        return r.stdout();
     }
 }
