@@ -71,7 +71,7 @@ public final class Relays implements AutoCloseable {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         this.options = options;
-        this.group = new EpollEventLoopGroup(options.eventLoops(), new DefaultThreadFactory("nodenet-userspace", true) {
+        this.group = new EpollEventLoopGroup(options.eventLoops() == 0 ? Runtime.getRuntime().availableProcessors() : options.eventLoops(), new DefaultThreadFactory("nodenet-userspace", true) {
             @Override
             protected Thread newThread(Runnable r, String name) {
                 return super.newThread(() -> {
