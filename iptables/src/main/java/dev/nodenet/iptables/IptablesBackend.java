@@ -8,6 +8,7 @@ import dev.nodenet.proxy.Backend;
 import dev.nodenet.proxy.BackendContext;
 import dev.nodenet.proxy.BackendException;
 import dev.nodenet.proxy.Changes;
+import dev.nodenet.proxy.Exec;
 import dev.nodenet.proxy.IpFamily;
 import dev.nodenet.proxy.Metrics;
 import dev.nodenet.proxy.ProxyConfig;

@@ -3,6 +3,7 @@ package dev.nodenet.iptables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nodenet.netlink.NetNs;
+import dev.nodenet.proxy.Exec;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

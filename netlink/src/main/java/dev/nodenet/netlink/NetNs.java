@@ -152,6 +152,18 @@ public final class NetNs implements AutoCloseable {
         }
     }
 
+    /**
+     * Switches the calling thread into this namespace for the rest of its life, for platform threads dedicated to the
+     * namespace (e.g. an event loop's threads, so that every socket they create lives in it). Never call it on a
+     * virtual thread or a pooled thread that later runs unrelated work: use {@link #call} there.
+     *
+     * @throws IllegalStateException on a virtual thread
+     */
+    public void enterDedicatedThread() {
+        if (Thread.currentThread().isVirtual()) throw new IllegalStateException("setns on a virtual thread would move its carrier");
+        Libc.setns(fd(), Libc.CLONE_NEWNET, "setns " + path);
+    }
+
     /** {@link #call} for tasks without a result. */
     public <X extends Exception> void run(Task<Void, X> task) throws X {
         call(task);

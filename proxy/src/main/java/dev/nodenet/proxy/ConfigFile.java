@@ -57,6 +57,7 @@ final class ConfigFile {
                 // newer v1alpha1 files carry the sync periods at the top level; iptables.* is the older place
                 case "syncPeriod" -> putOnce(out, "iptables-sync-period", duration(name, v), name);
                 case "minSyncPeriod" -> putOnce(out, "iptables-min-sync-period", duration(name, v), name);
+                case "udpIdleTimeout" -> out.put("udp-timeout", duration(name, v));
                 case "clientConnection" -> object(name, v, Set.of("kubeconfig", "acceptContentTypes", "contentType", "qps", "burst"),
                         (k, x) -> { if (k.equals("kubeconfig")) out.put("kubeconfig", text(name + ".kubeconfig", x)); });
                 case "detectLocal" -> object(name, v, Set.of("bridgeInterface", "interfaceNamePrefix"), (k, x) -> out.put(

@@ -32,9 +32,10 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ProxyCommand {
     /** One line for ./nodenet's command list. */
-    public static final String SUMMARY = "Run the node proxy (kube-proxy compatible: iptables mode)";
+    public static final String SUMMARY = "Run the node proxy (kube-proxy compatible: iptables and userspace modes)";
     static final String SERVICE_SELECTOR = "!" + ServiceParser.LABEL_PROXY_NAME + ",!" + ServiceParser.LABEL_HEADLESS;
     static final Set<String> MODES = Set.of("iptables", "ipvs", "nftables", "userspace");
+    static final Set<String> IMPLEMENTED_MODES = Set.of("iptables", "userspace");
     static final Set<String> DETECT_LOCAL_MODES = Set.of("ClusterCIDR", "NodeCIDR", "BridgeInterface", "InterfaceNamePrefix");
 
     private ProxyCommand() {
@@ -63,7 +64,7 @@ public final class ProxyCommand {
         ProxyConfig d = ProxyConfig.defaults(defaultHostname());
         Flags f = new Flags("proxy", "The node proxy: programs Services for this node like kube-proxy.");
         var config = f.string("config", "", "The path to a KubeProxyConfiguration (kubeproxy.config.k8s.io/v1alpha1) file; flags given explicitly override it.");
-        var mode = f.string("proxy-mode", d.mode(), "Which proxy mode to use: iptables (ipvs, nftables, userspace: not implemented yet).");
+        var mode = f.string("proxy-mode", d.mode(), "Which proxy mode to use: iptables or userspace (ipvs, nftables: not implemented yet).");
         var kubeconfig = f.string("kubeconfig", "", "Path to kubeconfig file with authorization information (the master location is set by --master).");
         var master = f.string("master", "", "The address of the Kubernetes API server (overrides any value in kubeconfig).");
         var hostname = f.string("hostname-override", "", "If non-empty, use this string as identification instead of the actual hostname.");
@@ -81,6 +82,7 @@ public final class ProxyCommand {
         var minSyncPeriod = f.duration("iptables-min-sync-period", d.minSyncPeriod(), "The minimum interval between syncs of the rules in response to changes.");
         var cleanup = f.bool("cleanup", false, "Remove all rules any proxy mode created, then exit.");
         var v = f.integer("v", 0, "Log verbosity.");
+        var udpTimeout = f.duration("udp-timeout", ProxyConfig.DEFAULT_UDP_IDLE_TIMEOUT, "How long an idle UDP connection will be kept open (userspace mode); must be greater than 0.");
         var netns = f.string("netns", "", "Program this network namespace (a name in /var/run/netns or a path) instead of our own (labs, tests).");
         if (!f.parse(args)) {
             f.usage(out);
@@ -104,9 +106,9 @@ public final class ProxyCommand {
         Merge m = new Merge(file);
         String modeValue = m.get(mode).trim();
         if (modeValue.isEmpty()) modeValue = "iptables";
-        if (!MODES.contains(modeValue)) throw new Flags.UsageException("invalid proxy mode \"" + modeValue + "\" (use iptables)");
-        if (!modeValue.equals("iptables") && !m.get(cleanup)) {
-            throw new Flags.UsageException("proxy mode \"" + modeValue + "\" is not implemented yet (use iptables)");
+        if (!MODES.contains(modeValue)) throw new Flags.UsageException("invalid proxy mode \"" + modeValue + "\" (use iptables or userspace)");
+        if (!IMPLEMENTED_MODES.contains(modeValue) && !m.get(cleanup)) {
+            throw new Flags.UsageException("proxy mode \"" + modeValue + "\" is not implemented yet (use iptables or userspace)");
         }
         String host = m.get(hostname).trim();
         if (host.isEmpty()) host = d.hostnameOverride();
@@ -170,10 +172,12 @@ public final class ProxyCommand {
             throw new Flags.UsageException("--iptables-min-sync-period (" + Flags.formatDuration(minSync)
                     + ") must not exceed --iptables-sync-period (" + Flags.formatDuration(sync) + ")");
         }
+        Duration udpIdle = m.get(udpTimeout);
+        if (udpIdle.isNegative() || udpIdle.isZero()) throw new Flags.UsageException("--udp-timeout must be greater than 0");
         if (v.get() < 0) throw new Flags.UsageException("--v must not be negative");
         return new ProxyConfig(modeValue, m.get(kubeconfig), m.get(master), host, cidrs, m.get(masqAll), bit, dlm,
                 m.get(bridge), m.get(prefix), npa, m.get(localhostNodePorts), m.get(metrics), m.get(healthz), sync,
-                minSync, m.get(cleanup), v.get(), netns.get());
+                minSync, m.get(cleanup), v.get(), netns.get(), udpIdle);
     }
 
     /** Flag if given, else the config file's value, else the flag's default. */

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param metricsBindAddress host:port, empty to disable
  * @param healthzBindAddress host:port, empty to disable
  * @param netns a network namespace (name under /var/run/netns or a path) to program instead of our own, or empty
+ * @param udpIdleTimeout how long the userspace mode keeps an idle UDP client session (kube-proxy's --udp-timeout)
  */
 public record ProxyConfig(
         String mode,
@@ -35,11 +36,34 @@ public record ProxyConfig(
         Duration minSyncPeriod,
         boolean cleanup,
         int verbosity,
-        String netns) {
+        String netns,
+        Duration udpIdleTimeout) {
+
+    /** kube-proxy's --udp-timeout default. */
+    public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofMillis(250);
 
     public ProxyConfig {
         clusterCIDRs = List.copyOf(clusterCIDRs);
         nodePortAddresses = List.copyOf(nodePortAddresses);
+        if (udpIdleTimeout == null) udpIdleTimeout = DEFAULT_UDP_IDLE_TIMEOUT;
+    }
+
+    /** Without a UDP idle timeout: the default (for modes and tests that do not care). */
+    public ProxyConfig(String mode, String kubeconfig, String master, String hostnameOverride, List<String> clusterCIDRs,
+            boolean masqueradeAll, int masqueradeBit, String detectLocalMode, String bridgeInterface,
+            String interfaceNamePrefix, List<String> nodePortAddresses, boolean localhostNodePorts,
+            String metricsBindAddress, String healthzBindAddress, Duration syncPeriod, Duration minSyncPeriod,
+            boolean cleanup, int verbosity, String netns) {
+        this(mode, kubeconfig, master, hostnameOverride, clusterCIDRs, masqueradeAll, masqueradeBit, detectLocalMode,
+                bridgeInterface, interfaceNamePrefix, nodePortAddresses, localhostNodePorts, metricsBindAddress,
+                healthzBindAddress, syncPeriod, minSyncPeriod, cleanup, verbosity, netns, DEFAULT_UDP_IDLE_TIMEOUT);
+    }
+
+    /** This configuration in another proxy mode. */
+    public ProxyConfig withMode(String newMode) {
+        return new ProxyConfig(newMode, kubeconfig, master, hostnameOverride, clusterCIDRs, masqueradeAll, masqueradeBit,
+                detectLocalMode, bridgeInterface, interfaceNamePrefix, nodePortAddresses, localhostNodePorts,
+                metricsBindAddress, healthzBindAddress, syncPeriod, minSyncPeriod, cleanup, verbosity, netns, udpIdleTimeout);
     }
 
     /** The defaults kube-proxy uses, for node {@code hostname}. */
@@ -77,6 +101,7 @@ public record ProxyConfig(
         c.put("metricsBindAddress", metricsBindAddress);
         c.put("healthzBindAddress", healthzBindAddress);
         c.put("iptables", iptables);
+        c.put("udpIdleTimeout", dev.nodenet.api.cli.Flags.formatDuration(udpIdleTimeout));
         return Map.of("kubeproxy.config.k8s.io", c);
     }
 }

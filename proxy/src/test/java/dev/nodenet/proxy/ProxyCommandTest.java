@@ -38,6 +38,14 @@ class ProxyCommandTest {
         assertEquals(Duration.ofSeconds(1), c.minSyncPeriod());
         assertEquals("0x4000", c.masqueradeMark());
         assertEquals(List.of(), c.nodePortAddresses());
+        assertEquals(Duration.ofMillis(250), c.udpIdleTimeout());
+    }
+
+    @Test
+    void userspaceModeWithUdpTimeout() {
+        ProxyConfig c = parse("--proxy-mode=userspace", "--udp-timeout=2s");
+        assertEquals("userspace", c.mode());
+        assertEquals(Duration.ofSeconds(2), c.udpIdleTimeout());
     }
 
     @Test
@@ -60,6 +68,8 @@ class ProxyCommandTest {
         assertTrue(usageError("--proxy-mode=ipvs").contains("proxy mode \"ipvs\" is not implemented yet"));
         assertTrue(usageError("--proxy-mode=nftables").contains("not implemented yet"));
         assertTrue(usageError("--proxy-mode=kernelspace").contains("invalid proxy mode"));
+        assertTrue(usageError("--udp-timeout=0s").contains("--udp-timeout must be greater than 0"));
+        assertTrue(usageError("--udp-timeout=-1s").contains("--udp-timeout"));
         assertTrue(usageError("--cluster-cidr=10.0.0.0/33").contains("--cluster-cidr"));
         assertTrue(usageError("--cluster-cidr=10.0.0.0/8,10.1.0.0/16").contains("one CIDR per IP family"));
         assertTrue(usageError("--iptables-min-sync-period=1m", "--iptables-sync-period=30s").contains("must not exceed"));

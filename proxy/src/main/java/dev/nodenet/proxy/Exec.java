@@ -1,4 +1,4 @@
-package dev.nodenet.iptables;
+package dev.nodenet.proxy;
 
 import dev.nodenet.netlink.NetNs;
 import java.io.IOException;
@@ -11,13 +11,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the iptables tools, inside a given network namespace via {@code nsenter --net=PATH} (so the JVM's threads
+ * Runs a mode's command-line tools (iptables-restore and friends), inside a given network namespace via {@code nsenter --net=PATH} (so the JVM's threads
  * never switch namespace), feeding stdin and collecting output. Thread-safe (no state besides the namespace).
  */
-final class Exec {
+public final class Exec {
     /** A finished command. */
-    record Result(int exitCode, String stdout, String stderr) {
-        boolean ok() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
@@ -25,12 +25,13 @@ final class Exec {
     private static final long TIMEOUT_SECONDS = 300;
     private final NetNs netns;
 
-    Exec(NetNs netns) {
+    /** @param netns where the tools run, or null for our own namespace */
+    public Exec(NetNs netns) {
         this.netns = netns;
     }
 
     /** @throws IOException if the program cannot be started or times out */
-    Result run(List<String> command, String stdin) throws IOException {
+    public Result run(List<String> command, String stdin) throws IOException {
         List<String> full = new ArrayList<>();
         if (netns != null) {
             full.add("nsenter");
@@ -58,7 +59,7 @@ final class Exec {
     }
 
     /** True if {@code program} is on the PATH. */
-    static boolean available(String program) {
+    public static boolean available(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) return true;
         }
