@@ -43,9 +43,16 @@ import java.util.Set;
  */
 final class Renderer {
 
-    /** Restore input plus the per-service nat chains it leaves in use. */
-    record Rendered(String text, Set<String> activeChains, int lines) {
+    /**
+     * Restore input plus the per-service nat chains it leaves in use, and the rules of each top-level chain keyed
+     * "table chain" (what a partial sync compares to skip chains that did not change).
+     */
+    record Rendered(String text, Set<String> activeChains, int lines, java.util.Map<String, String> topLevelRules) {
     }
+
+    /** The chains every render writes in full, by table. */
+    static final List<String> FILTER_TOP = List.of(NODEPORTS, SERVICES, EXTERNAL_SERVICES, FIREWALL, FORWARD, PROXY_FIREWALL);
+    static final List<String> NAT_TOP = List.of(NODEPORTS, SERVICES, MARK_MASQ, POSTROUTING);
 
     private final RenderOptions options;
 
@@ -59,10 +66,12 @@ final class Renderer {
      */
     Rendered render(ProxyState state, Set<ServicePortName> changed, Collection<String> staleChains) {
         IpFamily family = options.family();
-        Lines filterChains = new Lines(), filterRules = new Lines(), natChains = new Lines(), natRules = new Lines();
+        java.util.Map<String, String> topLevel = new java.util.LinkedHashMap<>();
+        Lines filterChains = new Lines(null, FILTER_TOP), filterRules = new Lines("filter", FILTER_TOP);
+        Lines natChains = new Lines(null, NAT_TOP), natRules = new Lines("nat", NAT_TOP);
         Set<String> active = new LinkedHashSet<>();
-        for (String c : List.of(NODEPORTS, SERVICES, EXTERNAL_SERVICES, FIREWALL, FORWARD, PROXY_FIREWALL)) filterChains.chain(c);
-        for (String c : List.of(NODEPORTS, SERVICES, MARK_MASQ, POSTROUTING)) natChains.chain(c);
+        for (String c : FILTER_TOP) filterChains.chain(c);
+        for (String c : NAT_TOP) natChains.chain(c);
         String mark = options.masqueradeMark() + "/" + options.masqueradeMark();
 
         if (options.localhostNodePortsActive()) {
@@ -115,7 +124,9 @@ final class Renderer {
         for (String c : deleted) out.append("-X ").append(c).append('\n');
         out.append("COMMIT\n");
         int lines = filterChains.count + filterRules.count + natChains.count + natRules.count + deleted.size() + 4;
-        return new Rendered(out.toString(), active, lines);
+        filterRules.topLevel.forEach((c, text) -> topLevel.put("filter " + c, text.toString()));
+        natRules.topLevel.forEach((c, text) -> topLevel.put("nat " + c, text.toString()));
+        return new Rendered(out.toString(), active, lines, topLevel);
     }
 
     private void service(ServicePortState s, ProxyState state, boolean write, Lines filterRules, Lines natChains,
@@ -305,10 +316,15 @@ final class Renderer {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** Accumulates restore lines. */
+    /** Accumulates restore lines; keeps a copy of the rules of the table's top-level chains. */
     private static final class Lines {
         final StringBuilder text = new StringBuilder();
+        final java.util.Map<String, StringBuilder> topLevel = new java.util.LinkedHashMap<>();
         int count;
+
+        Lines(String table, List<String> topLevelChains) {
+            if (table != null) for (String c : topLevelChains) topLevel.put(c, new StringBuilder());
+        }
 
         void chain(String name) {
             text.append(':').append(name).append(" - [0:0]\n");
@@ -320,12 +336,15 @@ final class Renderer {
         }
 
         void add(List<String> words) {
+            int start = text.length();
             for (int i = 0; i < words.size(); i++) {
                 if (i > 0) text.append(' ');
                 text.append(words.get(i));
             }
             text.append('\n');
             count++;
+            StringBuilder top = words.size() > 1 && words.get(0).equals("-A") ? topLevel.get(words.get(1)) : null;
+            if (top != null) top.append(text, start, text.length());
         }
     }
 }

@@ -123,11 +123,21 @@ class ProxierTest {
     }
 
     @Test
-    void syncPeriodForcesFullSyncWithoutChanges() throws Exception {
+    void syncPeriodSyncsArePartialAndTheFullSyncPeriodForcesAFullOne() throws Exception {
         start(Duration.ZERO, Duration.ofMillis(300));
         assertTrue(backend.next().changes().full());
         Call periodic = backend.next();
-        assertTrue(periodic.changes().full());
+        assertFalse(periodic.changes().full(), "a syncPeriod run without changes rewrites nothing (kube-proxy's partial sync)");
+        assertEquals(java.util.Set.of(), periodic.changes().servicePorts());
+        proxier.close();
+        backend.calls.clear();
+        proxier = new Proxier(Fixtures.config(Duration.ZERO, Duration.ofMillis(300)), backend, new Metrics(), null,
+                () -> List.of("192.168.0.2"), java.time.Clock.systemUTC(), Duration.ofMillis(200));
+        proxier.start();
+        assertTrue(backend.next().changes().full());
+        Call later = backend.next();
+        while (!later.changes().full()) later = backend.next();
+        assertTrue(later.changes().full(), "the full sync period forces a full sync without changes");
     }
 
     @Test
