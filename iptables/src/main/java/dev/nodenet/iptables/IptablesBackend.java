@@ -87,6 +87,8 @@ public final class IptablesBackend implements Backend {
         RenderOptions lastOptions;
         /** SHA-256 of each top-level chain's rules ("table chain") as last applied. */
         Map<String, String> lastTopLevel = Map.of();
+        /** Rendered pieces of unchanged Services, valid for {@link #lastOptions}. */
+        Renderer.Cache renderCache = new Renderer.Cache();
 
         Family(IpFamily family, Variant variant) {
             this.family = family;
@@ -176,14 +178,16 @@ public final class IptablesBackend implements Backend {
         for (Family f : families) {
             RenderOptions options = RenderOptions.of(config, f.family, state.node());
             boolean full = changes.full() || f.lastActive == null || !options.equals(f.lastOptions);
-            Set<String> stale = new HashSet<>(f.lastActive == null ? Set.of() : f.lastActive);
+            // read-only below unless full (then the kernel's leftovers join it): no copy of 110k names per partial sync
+            Set<String> stale = full ? new HashSet<>(f.lastActive == null ? Set.of() : f.lastActive) : f.lastActive;
             // one iptables-save per full sync serves both the leftover-chain sweep and the jump check: with
             // iptables-nft every separate -C call would fetch the whole (large) ruleset again
             String saved = full ? save(f) : "";
             if (full) {
                 for (String chain : chains(saved).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) stale.add(chain);
             }
-            Renderer.Rendered r = new Renderer(options).render(state, full ? null : changes.servicePorts(), stale);
+            if (!options.equals(f.lastOptions)) f.renderCache = new Renderer.Cache();
+            Renderer.Rendered r = new Renderer(options, f.renderCache).render(state, full ? null : changes.servicePorts(), stale);
             Map<String, String> digests = digests(r.topLevelRules());
             List<String> inputs;
             if (full) {
