@@ -151,7 +151,10 @@ public final class Proxier implements AutoCloseable {
         };
     }
 
-    /** Feeds EndpointSlice changes; slices without the kubernetes.io/service-name label are ignored. */
+    /**
+     * Feeds EndpointSlice changes; slices without the kubernetes.io/service-name label belong to no Service and are
+     * left out with a log line and a count (as kube-proxy logs them).
+     */
     public Informer.Handler<EndpointSlice> endpointSliceHandler() {
         return new Informer.Handler<>() {
             public void onAdd(EndpointSlice s) {
@@ -167,7 +170,10 @@ public final class Proxier implements AutoCloseable {
             }
 
             private void slice(EndpointSlice s, EndpointSlice current) {
-                if (s.serviceName() == null) return;
+                if (s.serviceName() == null) {
+                    if (current != null) skip("EndpointSlice", s.key(), "missing_service_name", "no " + EndpointSlice.SERVICE_NAME_LABEL + " label");
+                    return;
+                }
                 enqueue(new SliceChange(s.namespace() + "/" + s.serviceName(), s.name(), current), pendingSliceServiceKeys);
             }
         };

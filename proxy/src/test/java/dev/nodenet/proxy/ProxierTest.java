@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nodenet.api.model.EndpointSlice;
 import dev.nodenet.api.model.Service;
 import java.time.Duration;
 import java.util.List;
@@ -150,6 +151,8 @@ class ProxierTest {
         proxier.serviceHandler().onAdd(good);
         proxier.endpointSliceHandler().onAdd(Fixtures.slice("ns", "good", "g-1", "IPv4",
                 List.of(Fixtures.ep("10.0.0.999", "n"), Fixtures.ep("10.0.0.9", "n")), Fixtures.slicePort("", "TCP", 8080)));
+        EndpointSlice orphan = Fixtures.slice("ns", "good", "orphan", "IPv4", List.of(Fixtures.ep("10.0.0.8", "n")), Fixtures.slicePort("", "TCP", 8080));
+        proxier.endpointSliceHandler().onAdd(orphan.withMetadata(orphan.metadata().withLabels(java.util.Map.of())));
         ServicePortName g = new ServicePortName("ns", "good", "", "TCP");
         Call c;
         do {
@@ -160,6 +163,9 @@ class ProxierTest {
         String m = metrics.render();
         assertTrue(m.contains("nodenet_proxy_skipped_objects_total{kind=\"Service\",reason=\"invalid_ip\"} 1"), m);
         assertTrue(m.contains("nodenet_proxy_skipped_objects_total{kind=\"EndpointSlice\",reason=\"invalid_ip\"} 1"), m);
+        assertTrue(m.contains("nodenet_proxy_skipped_objects_total{kind=\"EndpointSlice\",reason=\"missing_service_name\"} 1"), m);
+        assertEquals(List.of("10.0.0.9"), c.state().services().get(g).endpoints().stream().map(EndpointInfo::ip).toList(),
+                "a slice without the service-name label adds nothing");
     }
 
     @Test
