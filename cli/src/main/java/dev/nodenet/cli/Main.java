@@ -30,7 +30,7 @@ public final class Main {
                 args -> dev.nodenet.cni.overlay.OverlayCommand.run(args, System.out, System.err)));
         commands.put("install-cni", new Command("Install the CNI plugin executable (type \"nodenet\") into a CNI bin dir (default /opt/cni/bin)",
                 args -> dev.nodenet.cni.InstallCni.run(args, System.out, System.err)));
-        commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout, slice-latency, cni", Main::bench));
+        commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout, slice-latency, cni, iptables", Main::bench));
         commands.put("node-kubeconfig", new Command(dev.nodenet.controlplane.NodeKubeconfigCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.NodeKubeconfigCommand.run(args, System.out, System.err)));
         return commands;
@@ -53,7 +53,8 @@ public final class Main {
             System.out.println("Usage: ./nodenet bench NAME [flags]   (./nodenet bench NAME --help lists its flags)\n\nBenchmarks:\n"
                     + "  watch-fanout   100 and 1,000 watchers while Services are written at a steady rate; nodenet vs etcd side by side\n"
                     + "  slice-latency  Pod Ready change -> EndpointSlice update at 1k (and 10k) Services x 10 Pods; embedded store vs etcd\n"
-                    + "  cni            CNI ADD/DEL latency: our plugin vs the reference bridge + host-local (root)");
+                    + "  cni            CNI ADD/DEL latency: our plugin vs the reference bridge + host-local (root)\n"
+                    + "  iptables       iptables mode: full/partial sync vs bare iptables-restore, programming latency, daemon RSS (root)");
             return args.length == 0 ? 2 : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -62,6 +63,7 @@ public final class Main {
                 case "watch-fanout" -> dev.nodenet.bench.WatchFanout.run(rest, System.out);
                 case "slice-latency" -> dev.nodenet.bench.SliceLatency.run(rest, System.out);
                 case "cni" -> dev.nodenet.bench.CniLatency.run(rest, System.out);
+                case "iptables" -> dev.nodenet.bench.IptablesBench.run(rest, System.out);
                 default -> {
                     System.err.println("nodenet bench: unknown benchmark \"" + args[0] + "\"");
                     return 2;
