@@ -21,7 +21,7 @@ import java.util.Locale;
  * The node proxy's memory at scale: a real API server (in-process, temporary data dir) loaded with S Services x E
  * endpoints, then the daemon exactly as {@code ./nodenet proxy --proxy-mode iptables --netns NS} runs it, as a child
  * JVM; VmRSS and VmHWM are read from /proc once its first full sync is done (its metrics say so) and again 10 s later.
- * One row with the JVM's defaults, one per set of options given.
+ * One row with the JVM's defaults, one per set of options given (sets separated by ";").
  */
 final class DaemonRss {
     private DaemonRss() {}
@@ -35,7 +35,7 @@ final class DaemonRss {
                     services, endpoints, IptablesBench.secs(t0));
             out.println(String.format(Locale.ROOT, "%-52s %-14s %-14s %-16s %-12s", "JVM options", "first sync s", "VmRSS MB", "VmRSS +10s MB", "VmHWM MB"));
             List<String> rows = new ArrayList<>(List.of(""));
-            if (!javaOpts.isBlank()) rows.add(javaOpts.strip());
+            for (String set : javaOpts.split(";")) if (!set.isBlank()) rows.add(set.strip());
             for (String opts : rows) row(server, services * endpoints, opts, dir, out);
         } finally {
             IptablesLatency.deleteTree(dir);

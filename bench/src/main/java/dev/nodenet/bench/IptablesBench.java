@@ -62,7 +62,7 @@ public final class IptablesBench {
         Flags.Flag<Integer> changes = flags.integer("changes", 50, "EndpointSlice changes timed in the latency part.");
         Flags.Flag<Integer> rssServices = flags.integer("rss-services", 10000, "Services (x --endpoints) loaded for the rss part.");
         Flags.Flag<String> daemonJavaOpts = flags.string("daemon-java-opts", "",
-                "Extra JVM options for the rss part's daemon, measured after a row with the launcher's own options.");
+                "JVM option sets (separated by \";\") for the rss part's daemon, one row each after a row with the JVM's defaults.");
         if (!flags.parse(args)) {
             flags.usage(out);
             return;

@@ -172,9 +172,13 @@ public final class IptablesBackend implements Backend {
         return "iptables";
     }
 
+    /** Full syncs at least this long are followed by a full GC (about 1k Services x 10 endpoints). */
+    static final int LARGE_SYNC_LINES = 40_000;
+
     @Override
     public void sync(ProxyState state, Changes changes) throws BackendException {
         boolean anyFull = false;
+        int fullSyncLines = 0;
         for (Family f : families) {
             RenderOptions options = RenderOptions.of(config, f.family, state.node());
             boolean full = changes.full() || f.lastActive == null || !options.equals(f.lastOptions);
@@ -212,12 +216,18 @@ public final class IptablesBackend implements Backend {
                 throw new BackendException(f.restore + " failed (exit " + res.exitCode() + "): " + firstLines(res.stderr(), 5));
             }
             ruleLines.set(r.lines(), f.family.name());
+            if (full) fullSyncLines = Math.max(fullSyncLines, r.lines());
             anyFull |= full;
             f.lastActive = r.activeChains();
             f.lastOptions = options;
             f.lastTopLevel = digests;
         }
         if (anyFull) setRouteLocalnet(state);
+        if (anyFull && fullSyncLines >= LARGE_SYNC_LINES) {
+            // the full sync's text and its copies (45 MB each at 10k Services) are garbage now; without a full
+            // collection they stay in the old generation, committed, until the next full sync an hour later
+            System.gc();
+        }
     }
 
     /**
@@ -308,22 +318,34 @@ public final class IptablesBackend implements Backend {
      */
     static String withWholeTableCache(String restoreInput, String saved) {
         Map<String, List<String>> existing = chains(saved);
-        StringBuilder out = new StringBuilder(restoreInput.length() + 16);
-        int start = 0;
-        while (start < restoreInput.length()) {
-            int end = restoreInput.indexOf('\n', start);
-            if (end < 0) end = restoreInput.length() - 1;
-            String line = restoreInput.substring(start, end + 1);
-            out.append(line);
-            start = end + 1;
-            if (line.startsWith("*") && !line.startsWith("*mangle")) {
-                String table = line.substring(1).strip();
-                boolean ours = existing.getOrDefault(table, List.of()).stream().anyMatch(c -> c.startsWith("KUBE-"));
-                if (!ours) out.append("-S\n");
-            }
-        }
-        return out.toString();
+        return insertAtTables(restoreInput, table -> table.equals("mangle")
+                || existing.getOrDefault(table, List.of()).stream().anyMatch(c -> c.startsWith("KUBE-")) ? "" : "-S\n", table -> "");
     }
+
+    /**
+     * Copies restore input, adding {@code afterHeader(table)} after each "*table" line and {@code beforeCommit(table)}
+     * before its COMMIT, without splitting the (possibly 45 MB) text into lines.
+     */
+    static String insertAtTables(String input, java.util.function.Function<String, CharSequence> afterHeader,
+            java.util.function.Function<String, CharSequence> beforeCommit) {
+        StringBuilder out = new StringBuilder(input.length() + 4096);
+        int pos = 0;
+        while (true) {
+            int header = input.startsWith("*", pos) ? pos : input.indexOf("\n*", pos);
+            if (header < 0) break;
+            if (header != pos) header++; // past the newline
+            int eol = input.indexOf('\n', header);
+            if (eol < 0) break;
+            String table = input.substring(header + 1, eol).strip();
+            int commit = input.startsWith("COMMIT\n", eol + 1) ? eol + 1 : input.indexOf("\nCOMMIT\n", eol);
+            if (commit < 0) break;
+            if (commit != eol + 1) commit++;
+            out.append(input, pos, eol + 1).append(afterHeader.apply(table)).append(input, eol + 1, commit).append(beforeCommit.apply(table));
+            pos = commit;
+        }
+        return out.append(input, pos, input.length()).toString();
+    }
+
 
     private void setRouteLocalnet(ProxyState state) {
         for (Family f : families) {
@@ -354,8 +376,17 @@ public final class IptablesBackend implements Backend {
         return true;
     }
 
+    /**
+     * iptables-save, reduced to what a full sync reads: table headers, chain declarations and the rules of chains
+     * other than ours (where our jumps live).
+     */
     private String save(Family f) throws BackendException {
-        Exec.Result r = run(f, List.of(f.save), null);
+        Exec.Result r;
+        try {
+            r = exec.run(List.of(f.save), null, line -> !line.startsWith("-A KUBE-") && !line.startsWith("#"));
+        } catch (IOException e) {
+            throw new BackendException("cannot run " + f.save + " (" + f.family + "): " + e.getMessage(), e);
+        }
         // an empty namespace saves nothing, successfully; a failure (iptables-nft-save 1.8.9 crashes on very large
         // rulesets) must not pass for "nothing programmed", or the missing-jump check would duplicate our jumps
         if (!r.ok()) throw new BackendException(f.save + " failed (exit " + r.exitCode() + "): " + firstLines(r.stderr(), 3));
@@ -377,15 +408,7 @@ public final class IptablesBackend implements Backend {
             if (j.comment() != null) line.append(" -m comment --comment ").append(Renderer.q(j.comment()));
             line.append(" -j ").append(j.target()).append('\n');
         }
-        StringBuilder out = new StringBuilder(restoreInput.length() + 2048);
-        String table = null;
-        for (String line : restoreInput.split("\n", -1)) {
-            if (line.startsWith("*")) table = line.substring(1);
-            if (line.equals("COMMIT") && table != null && extra.containsKey(table)) out.append(extra.get(table));
-            out.append(line).append('\n');
-        }
-        out.setLength(out.length() - 1); // split kept the text's final empty piece
-        return out.toString();
+        return insertAtTables(restoreInput, table -> "", table -> extra.getOrDefault(table, new StringBuilder()));
     }
 
     /** True if a saved rule of the jump's chain targets the jump's chain with the jump's comment. */
