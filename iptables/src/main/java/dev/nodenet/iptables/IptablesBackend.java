@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,9 @@ public final class IptablesBackend implements Backend {
         RenderOptions lastOptions;
         /** SHA-256 of each top-level chain's rules ("table chain") as last applied. */
         Map<String, String> lastTopLevel = Map.of();
+        /** Chains no longer used whose deletion was put off (large rulesets delete at most once per syncPeriod). */
+        Set<String> pendingDelete = new HashSet<>();
+        long lastSweepNs;
         /** Rendered pieces of unchanged Services, valid for {@link #lastOptions}. */
         Renderer.Cache renderCache = new Renderer.Cache();
 
@@ -172,6 +176,8 @@ public final class IptablesBackend implements Backend {
         return "iptables";
     }
 
+    /** Above this many per-service chains, unused ones are deleted at most once per syncPeriod. */
+    static final int LARGE_CLUSTER_CHAINS = 1000;
     /** Full syncs at least this long are followed by a full GC (about 1k Services x 10 endpoints). */
     static final int LARGE_SYNC_LINES = 40_000;
 
@@ -191,7 +197,20 @@ public final class IptablesBackend implements Backend {
                 for (String chain : chains(saved).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) stale.add(chain);
             }
             if (!options.equals(f.lastOptions)) f.renderCache = new Renderer.Cache();
-            Renderer.Rendered r = new Renderer(options, f.renderCache).render(state, full ? null : changes.servicePorts(), stale);
+            // Like kube-proxy in large clusters, delete unused chains at most once per syncPeriod: each deletion makes
+            // the kernel wait for an RCU grace period, which under load turned a one-Service change into 0.4 s.
+            boolean sweep = full || f.lastActive.size() < LARGE_CLUSTER_CHAINS
+                    || System.nanoTime() - f.lastSweepNs >= config.syncPeriod().toNanos();
+            Collection<String> toSweep = Set.of();
+            if (sweep) {
+                toSweep = stale;
+                if (!f.pendingDelete.isEmpty()) {
+                    Set<String> all = new HashSet<>(stale);
+                    all.addAll(f.pendingDelete);
+                    toSweep = all;
+                }
+            }
+            Renderer.Rendered r = new Renderer(options, f.renderCache).render(state, full ? null : changes.servicePorts(), toSweep);
             Map<String, String> digests = digests(r.topLevelRules());
             List<String> inputs;
             if (full) {
@@ -218,6 +237,12 @@ public final class IptablesBackend implements Backend {
             ruleLines.set(r.lines(), f.family.name());
             if (full) fullSyncLines = Math.max(fullSyncLines, r.lines());
             anyFull |= full;
+            if (sweep) {
+                f.pendingDelete = new HashSet<>();
+                f.lastSweepNs = System.nanoTime();
+            } else {
+                for (String c : f.lastActive) if (!r.activeChains().contains(c)) f.pendingDelete.add(c);
+            }
             f.lastActive = r.activeChains();
             f.lastOptions = options;
             f.lastTopLevel = digests;
