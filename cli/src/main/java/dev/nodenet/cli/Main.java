@@ -32,7 +32,7 @@ public final class Main {
                 args -> dev.nodenet.cni.InstallCni.run(args, System.out, System.err)));
         commands.put("lab", new Command(dev.nodenet.lab.LabCommand.SUMMARY,
                 args -> dev.nodenet.lab.LabCommand.run(args, System.out, System.err)));
-        commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout, slice-latency, cni, userspace", Main::bench));
+        commands.put("bench", new Command("Benchmarks, each next to its anchor in the same run: watch-fanout, slice-latency, cni, userspace, iptables", Main::bench));
         commands.put("node-kubeconfig", new Command(dev.nodenet.controlplane.NodeKubeconfigCommand.SUMMARY,
                 args -> dev.nodenet.controlplane.NodeKubeconfigCommand.run(args, System.out, System.err)));
         return commands;
@@ -56,7 +56,8 @@ public final class Main {
                     + "  watch-fanout   100 and 1,000 watchers while Services are written at a steady rate; nodenet vs etcd side by side\n"
                     + "  slice-latency  Pod Ready change -> EndpointSlice update at 1k (and 10k) Services x 10 Pods; embedded store vs etcd\n"
                     + "  cni            CNI ADD/DEL latency: our plugin vs the reference bridge + host-local (root)\n"
-                    + "  userspace      the userspace proxy vs HAProxy vs direct: HTTP req/s and p99, new connections, bulk TCP, UDP (root)");
+                    + "  userspace      the userspace proxy vs HAProxy vs direct: HTTP req/s and p99, new connections, bulk TCP, UDP (root)\n"
+                    + "  iptables       iptables mode: full/partial sync vs bare iptables-restore, programming latency, daemon RSS (root)");
             return args.length == 0 ? 2 : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -66,6 +67,7 @@ public final class Main {
                 case "slice-latency" -> dev.nodenet.bench.SliceLatency.run(rest, System.out);
                 case "cni" -> dev.nodenet.bench.CniLatency.run(rest, System.out);
                 case "userspace" -> dev.nodenet.userspace.bench.UserspaceBench.run(rest, System.out);
+                case "iptables" -> dev.nodenet.bench.IptablesBench.run(rest, System.out);
                 default -> {
                     System.err.println("nodenet bench: unknown benchmark \"" + args[0] + "\"");
                     return 2;

@@ -18,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,11 @@ import java.util.Set;
 
 /**
  * The iptables proxy mode. Each sync renders the whole state of each family ({@link Renderer}) and applies it with
- * one {@code iptables-restore --noflush} per family; partial syncs rewrite only changed Services' chains. A full sync
+ * one {@code iptables-restore --noflush} per family; partial syncs rewrite only changed Services' chains, and only
+ * those top-level chains (KUBE-SERVICES, KUBE-NODEPORTS, ...) whose rules differ from the last successful sync: with
+ * iptables-nft every chain named in the input costs a kernel round trip and a walk of a sorted list in the tool's
+ * cache code, so rewriting an unchanged 10k-rule KUBE-SERVICES took a one-endpoint change from 30 ms to over a second.
+ * A full sync
  * (first, periodic, after any failure, or when the canary chain vanished because something flushed our rules) also
  * deletes leftover per-service chains found with iptables-save, re-creates the canary and makes sure the base chains
  * jump to ours. Uses the iptables variant (nft or legacy) that already holds Kubernetes rules, like kube-proxy's
@@ -82,6 +87,13 @@ public final class IptablesBackend implements Backend {
         /** Per-service chains the last successful sync left in use; null forces a full sync. */
         Set<String> lastActive;
         RenderOptions lastOptions;
+        /** SHA-256 of each top-level chain's rules ("table chain") as last applied. */
+        Map<String, String> lastTopLevel = Map.of();
+        /** Chains no longer used whose deletion was put off (large rulesets delete at most once per syncPeriod). */
+        Set<String> pendingDelete = new HashSet<>();
+        long lastSweepNs;
+        /** Rendered pieces of unchanged Services, valid for {@link #lastOptions}. */
+        Renderer.Cache renderCache = new Renderer.Cache();
 
         Family(IpFamily family, Variant variant) {
             this.family = family;
@@ -165,35 +177,201 @@ public final class IptablesBackend implements Backend {
         return "iptables";
     }
 
+    /** Above this many per-service chains, unused ones are deleted at most once per syncPeriod. */
+    static final int LARGE_CLUSTER_CHAINS = 1000;
+    /** Full syncs at least this long are followed by a full GC (about 1k Services x 10 endpoints). */
+    static final int LARGE_SYNC_LINES = 40_000;
+
     @Override
     public void sync(ProxyState state, Changes changes) throws BackendException {
         boolean anyFull = false;
+        int fullSyncLines = 0;
         for (Family f : families) {
             RenderOptions options = RenderOptions.of(config, f.family, state.node());
             boolean full = changes.full() || f.lastActive == null || !options.equals(f.lastOptions);
-            Set<String> stale = new HashSet<>(f.lastActive == null ? Set.of() : f.lastActive);
+            // read-only below unless full (then the kernel's leftovers join it): no copy of 110k names per partial sync
+            Set<String> stale = full ? new HashSet<>(f.lastActive == null ? Set.of() : f.lastActive) : f.lastActive;
             // one iptables-save per full sync serves both the leftover-chain sweep and the jump check: with
             // iptables-nft every separate -C call would fetch the whole (large) ruleset again
             String saved = full ? save(f) : "";
             if (full) {
                 for (String chain : chains(saved).getOrDefault("nat", List.of())) if (ChainNames.isServiceChain(chain)) stale.add(chain);
             }
-            Renderer.Rendered r = new Renderer(options).render(state, full ? null : changes.servicePorts(), stale);
-            String input = full ? "*mangle\n:" + CANARY + " - [0:0]\nCOMMIT\n" + withMissingJumps(r.text(), saved) : r.text();
-            Exec.Result res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
+            if (!options.equals(f.lastOptions)) f.renderCache = new Renderer.Cache();
+            // Like kube-proxy in large clusters, delete unused chains at most once per syncPeriod: each deletion makes
+            // the kernel wait for an RCU grace period, which under load turned a one-Service change into 0.4 s.
+            boolean sweep = full || f.lastActive.size() < LARGE_CLUSTER_CHAINS
+                    || System.nanoTime() - f.lastSweepNs >= config.syncPeriod().toNanos();
+            Collection<String> toSweep = Set.of();
+            if (sweep) {
+                toSweep = stale;
+                if (!f.pendingDelete.isEmpty()) {
+                    Set<String> all = new HashSet<>(stale);
+                    all.addAll(f.pendingDelete);
+                    toSweep = all;
+                }
+            }
+            Renderer.Rendered r = new Renderer(options, f.renderCache).render(state, full ? null : changes.servicePorts(), toSweep);
+            Map<String, String> digests = digests(r.topLevelRules());
+            List<String> inputs;
+            if (full) {
+                inputs = fullSyncInputs(r.text(), saved, variant);
+            } else {
+                Set<String> unchanged = new HashSet<>();
+                digests.forEach((chain, digest) -> {
+                    if (digest.equals(f.lastTopLevel.get(chain))) unchanged.add(chain);
+                });
+                inputs = List.of(withoutChains(r.text(), unchanged));
+            }
+            Exec.Result res = null;
+            for (String input : inputs) {
+                res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
+                if (!res.ok()) break;
+            }
             if (!res.ok()) {
                 restoreFailures.inc();
                 if (!full) partialRestoreFailures.inc();
                 f.lastActive = null;
+                f.lastTopLevel = Map.of();
                 throw new BackendException(f.restore + " failed (exit " + res.exitCode() + "): " + firstLines(res.stderr(), 5));
             }
             ruleLines.set(r.lines(), f.family.name());
+            if (full) fullSyncLines = Math.max(fullSyncLines, r.lines());
             anyFull |= full;
+            if (sweep) {
+                f.pendingDelete = new HashSet<>();
+                f.lastSweepNs = System.nanoTime();
+            } else {
+                for (String c : f.lastActive) if (!r.activeChains().contains(c)) f.pendingDelete.add(c);
+            }
             f.lastActive = r.activeChains();
             f.lastOptions = options;
+            f.lastTopLevel = digests;
         }
         if (anyFull) setRouteLocalnet(state);
+        if (anyFull && fullSyncLines >= LARGE_SYNC_LINES) {
+            // the full sync's text and its copies (45 MB each at 10k Services) are garbage now; without a full
+            // collection they stay in the old generation, committed, until the next full sync an hour later
+            System.gc();
+        }
     }
+
+    /**
+     * The restore inputs a full sync applies, in order. iptables-legacy: one (canary, missing jumps, our chains).
+     * iptables-nft: the canary and missing jumps (with the chains they target, where absent) first, then our chains
+     * with {@link #withWholeTableCache}; the jumps cannot share that transaction, because with the whole-table cache
+     * iptables-nft 1.8.9 no longer creates the built-in chains a jump is inserted into.
+     */
+    static List<String> fullSyncInputs(String rendered, String saved, Variant variant) {
+        String canary = "*mangle\n:" + CANARY + " - [0:0]\nCOMMIT\n";
+        if (variant == Variant.LEGACY) return List.of(canary + withMissingJumps(rendered, saved));
+        Map<String, List<String>> existing = chains(saved);
+        StringBuilder jumps = new StringBuilder(canary);
+        for (String table : List.of("filter", "nat")) {
+            String tableText = withMissingJumps("*" + table + "\nCOMMIT\n", saved);
+            if (!tableText.contains("-I ")) continue;
+            StringBuilder declare = new StringBuilder();
+            for (Jump j : JUMPS) {
+                if (j.table().equals(table) && !existing.getOrDefault(table, List.of()).contains(j.target())
+                        && declare.indexOf(":" + j.target() + " ") < 0) {
+                    declare.append(':').append(j.target()).append(" - [0:0]\n");
+                }
+            }
+            jumps.append("*").append(table).append('\n').append(declare).append(tableText.substring(table.length() + 2));
+        }
+        return List.of(jumps.toString(), withWholeTableCache(rendered, saved));
+    }
+
+    /**
+     * The restore inputs of a first full sync of {@code family} into a namespace holding nothing: what a benchmark
+     * replays with bare iptables-restore as the anchor's floor.
+     */
+    public static List<String> firstSyncInputs(ProxyConfig config, ProxyState state, IpFamily family, Variant variant) {
+        Renderer.Rendered r = new Renderer(RenderOptions.of(config, family, state.node())).render(state, null, Set.of());
+        return fullSyncInputs(r.text(), "", variant);
+    }
+
+    /**
+     * The input kube-proxy's partial sync would apply for {@code changed} Service ports: every top-level chain
+     * rewritten plus the changed Services' chains (ours leaves unchanged top-level chains out).
+     */
+    public static String kubeProxyPartialInput(ProxyConfig config, ProxyState state, IpFamily family, Set<dev.nodenet.proxy.ServicePortName> changed) {
+        return new Renderer(RenderOptions.of(config, family, state.node())).render(state, changed, Set.of()).text();
+    }
+
+    private static Map<String, String> digests(Map<String, String> rules) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            rules.forEach((chain, text) -> out.put(chain, java.util.HexFormat.of().formatHex(
+                    sha.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        return out;
+    }
+
+    /**
+     * Drops the declarations and rules of {@code chains} ("table chain") from restore input, so iptables-restore
+     * --noflush leaves them as they are.
+     */
+    static String withoutChains(String restoreInput, Set<String> chains) {
+        if (chains.isEmpty()) return restoreInput;
+        StringBuilder out = new StringBuilder(restoreInput.length());
+        String table = null;
+        int start = 0;
+        while (start < restoreInput.length()) {
+            int end = restoreInput.indexOf('\n', start);
+            if (end < 0) end = restoreInput.length() - 1;
+            String line = restoreInput.substring(start, end + 1);
+            start = end + 1;
+            if (line.startsWith("*")) table = line.substring(1).strip();
+            String chain = null;
+            if (line.startsWith(":")) chain = line.substring(1, line.indexOf(' ') < 0 ? line.length() : line.indexOf(' '));
+            else if (line.startsWith("-A ")) chain = line.substring(3, line.indexOf(' ', 3) < 0 ? line.length() : line.indexOf(' ', 3));
+            if (chain != null && chains.contains(table + " " + chain.strip())) continue;
+            out.append(line);
+        }
+        return out.toString();
+    }
+
+    /**
+     * iptables-nft-restore 1.8.9 with --noflush records every chain named in the input in a sorted linked list (one
+     * walk per line) and then fetches each of them separately: quadratic in the number of chains (10k Services x 10
+     * endpoints: over 6 minutes). A command naming no chain makes it fetch the whole table once instead and skip the
+     * list. {@code -S} is such a command and only lists; it is added to tables that hold nothing of ours yet (a first
+     * sync), where its output is small; with our 110k chains loaded, listing them crashes that iptables version.
+     */
+    static String withWholeTableCache(String restoreInput, String saved) {
+        Map<String, List<String>> existing = chains(saved);
+        return insertAtTables(restoreInput, table -> table.equals("mangle")
+                || existing.getOrDefault(table, List.of()).stream().anyMatch(c -> c.startsWith("KUBE-")) ? "" : "-S\n", table -> "");
+    }
+
+    /**
+     * Copies restore input, adding {@code afterHeader(table)} after each "*table" line and {@code beforeCommit(table)}
+     * before its COMMIT, without splitting the (possibly 45 MB) text into lines.
+     */
+    static String insertAtTables(String input, java.util.function.Function<String, CharSequence> afterHeader,
+            java.util.function.Function<String, CharSequence> beforeCommit) {
+        StringBuilder out = new StringBuilder(input.length() + 4096);
+        int pos = 0;
+        while (true) {
+            int header = input.startsWith("*", pos) ? pos : input.indexOf("\n*", pos);
+            if (header < 0) break;
+            if (header != pos) header++; // past the newline
+            int eol = input.indexOf('\n', header);
+            if (eol < 0) break;
+            String table = input.substring(header + 1, eol).strip();
+            int commit = input.startsWith("COMMIT\n", eol + 1) ? eol + 1 : input.indexOf("\nCOMMIT\n", eol);
+            if (commit < 0) break;
+            if (commit != eol + 1) commit++;
+            out.append(input, pos, eol + 1).append(afterHeader.apply(table)).append(input, eol + 1, commit).append(beforeCommit.apply(table));
+            pos = commit;
+        }
+        return out.append(input, pos, input.length()).toString();
+    }
+
 
     private void setRouteLocalnet(ProxyState state) {
         for (Family f : families) {
@@ -224,9 +402,21 @@ public final class IptablesBackend implements Backend {
         return true;
     }
 
+    /**
+     * iptables-save, reduced to what a full sync reads: table headers, chain declarations and the rules of chains
+     * other than ours (where our jumps live).
+     */
     private String save(Family f) throws BackendException {
-        Exec.Result r = run(f, List.of(f.save), null);
-        return r.ok() ? r.stdout() : ""; // nothing programmed yet
+        Exec.Result r;
+        try {
+            r = exec.run(List.of(f.save), null, line -> !line.startsWith("-A KUBE-") && !line.startsWith("#"));
+        } catch (IOException e) {
+            throw new BackendException("cannot run " + f.save + " (" + f.family + "): " + e.getMessage(), e);
+        }
+        // an empty namespace saves nothing, successfully; a failure (iptables-nft-save 1.8.9 crashes on very large
+        // rulesets) must not pass for "nothing programmed", or the missing-jump check would duplicate our jumps
+        if (!r.ok()) throw new BackendException(f.save + " failed (exit " + r.exitCode() + "): " + firstLines(r.stderr(), 3));
+        return r.stdout();
     }
 
     /**
@@ -244,15 +434,7 @@ public final class IptablesBackend implements Backend {
             if (j.comment() != null) line.append(" -m comment --comment ").append(Renderer.q(j.comment()));
             line.append(" -j ").append(j.target()).append('\n');
         }
-        StringBuilder out = new StringBuilder(restoreInput.length() + 2048);
-        String table = null;
-        for (String line : restoreInput.split("\n", -1)) {
-            if (line.startsWith("*")) table = line.substring(1);
-            if (line.equals("COMMIT") && table != null && extra.containsKey(table)) out.append(extra.get(table));
-            out.append(line).append('\n');
-        }
-        out.setLength(out.length() - 1); // split kept the text's final empty piece
-        return out.toString();
+        return insertAtTables(restoreInput, table -> "", table -> extra.getOrDefault(table, new StringBuilder()));
     }
 
     /** True if a saved rule of the jump's chain targets the jump's chain with the jump's comment. */

@@ -43,14 +43,48 @@ import java.util.Set;
  */
 final class Renderer {
 
-    /** Restore input plus the per-service nat chains it leaves in use. */
-    record Rendered(String text, Set<String> activeChains, int lines) {
+    /**
+     * Restore input plus the per-service nat chains it leaves in use, and the rules of each top-level chain keyed
+     * "table chain" (what a partial sync compares to skip chains that did not change).
+     */
+    record Rendered(String text, Set<String> activeChains, int lines, java.util.Map<String, String> topLevelRules) {
+    }
+
+    /** The chains every render writes in full, by table. */
+    static final List<String> FILTER_TOP = List.of(NODEPORTS, SERVICES, EXTERNAL_SERVICES, FIREWALL, FORWARD, PROXY_FIREWALL);
+    static final List<String> NAT_TOP = List.of(NODEPORTS, SERVICES, MARK_MASQ, POSTROUTING);
+
+    /** One Service port's top-level rules and chain names, as rendered for {@code state}. */
+    private record Piece(ServicePortState state, Part filter, Part nat, List<String> chains) {
+    }
+
+    /** Rendered lines of one table, compact, with the top-level chains' share of them. */
+    private record Part(String text, int count, java.util.Map<String, String> topLevel) {
     }
 
     private final RenderOptions options;
+    private final java.util.Map<ServicePortName, Piece> cache;
 
     Renderer(RenderOptions options) {
+        this(options, new java.util.HashMap<>());
+    }
+
+    /**
+     * @param cache pieces kept between renders with the same options (the caller owns it and drops it when the
+     *        options change); entries of Services no longer in the state are removed
+     */
+    Renderer(RenderOptions options, Cache cache) {
+        this(options, cache.pieces);
+    }
+
+    private Renderer(RenderOptions options, java.util.Map<ServicePortName, Piece> cache) {
         this.options = options;
+        this.cache = cache;
+    }
+
+    /** Renderer state kept by a backend between syncs; not thread-safe (the sync thread owns it). */
+    static final class Cache {
+        private final java.util.Map<ServicePortName, Piece> pieces = new java.util.HashMap<>();
     }
 
     /**
@@ -59,10 +93,12 @@ final class Renderer {
      */
     Rendered render(ProxyState state, Set<ServicePortName> changed, Collection<String> staleChains) {
         IpFamily family = options.family();
-        Lines filterChains = new Lines(), filterRules = new Lines(), natChains = new Lines(), natRules = new Lines();
+        java.util.Map<String, String> topLevel = new java.util.LinkedHashMap<>();
+        Lines filterChains = new Lines(null, FILTER_TOP), filterRules = new Lines("filter", FILTER_TOP);
+        Lines natChains = new Lines(null, NAT_TOP), natRules = new Lines("nat", NAT_TOP);
         Set<String> active = new LinkedHashSet<>();
-        for (String c : List.of(NODEPORTS, SERVICES, EXTERNAL_SERVICES, FIREWALL, FORWARD, PROXY_FIREWALL)) filterChains.chain(c);
-        for (String c : List.of(NODEPORTS, SERVICES, MARK_MASQ, POSTROUTING)) natChains.chain(c);
+        for (String c : FILTER_TOP) filterChains.chain(c);
+        for (String c : NAT_TOP) natChains.chain(c);
         String mark = options.masqueradeMark() + "/" + options.masqueradeMark();
 
         if (options.localhostNodePortsActive()) {
@@ -81,11 +117,27 @@ final class Renderer {
                 "-j", "MASQUERADE", "--random-fully");
         natRules.add("-A", MARK_MASQ, "-j", "MARK", "--or-mark", options.masqueradeMark());
 
+        Set<ServicePortName> seen = new java.util.HashSet<>();
         for (ServicePortState s : state.services().values()) {
             if (!s.info().hasFamily(family)) continue;
-            boolean write = changed == null || changed.contains(s.info().name());
-            service(s, state, write, filterRules, natChains, natRules, active);
+            ServicePortName name = s.info().name();
+            seen.add(name);
+            // a Service's top-level rules and chain names depend only on it and the options: reuse them while it is
+            // unchanged (chain names hash every endpoint; at 10k Services this is most of a partial sync's render)
+            Piece piece = cache.get(name);
+            if (piece == null || (piece.state() != s && !piece.state().equals(s))) {
+                Lines f = new Lines("filter", FILTER_TOP), n = new Lines("nat", NAT_TOP);
+                Set<String> chainsInUse = new LinkedHashSet<>();
+                service(s, state, true, false, f, null, n, chainsInUse);
+                piece = new Piece(s, f.part(), n.part(), List.copyOf(chainsInUse));
+                cache.put(name, piece);
+            }
+            filterRules.append(piece.filter());
+            natRules.append(piece.nat());
+            active.addAll(piece.chains());
+            if (changed == null || changed.contains(name)) service(s, state, false, true, filterRules, natChains, natRules, new java.util.HashSet<>());
         }
+        cache.keySet().retainAll(seen);
 
         // tail call to the NodePorts: must stay the last rule of KUBE-SERVICES
         String npComment = q("kubernetes service nodeports; NOTE: this must be the last rule in this chain");
@@ -103,22 +155,23 @@ final class Renderer {
         }
 
         List<String> deleted = new ArrayList<>();
-        for (String c : new java.util.TreeSet<>(staleChains)) {
-            if (!active.contains(c) && ChainNames.isServiceChain(c)) {
-                natChains.chain(c);
-                deleted.add(c);
-            }
-        }
+        // staleChains holds every chain of the last sync (110k at 10k Services): sort only the few that go
+        for (String c : staleChains) if (!active.contains(c) && ChainNames.isServiceChain(c)) deleted.add(c);
+        java.util.Collections.sort(deleted);
+        for (String c : deleted) natChains.chain(c);
         StringBuilder out = new StringBuilder();
         out.append("*filter\n").append(filterChains.text).append(filterRules.text).append("COMMIT\n");
         out.append("*nat\n").append(natChains.text).append(natRules.text);
         for (String c : deleted) out.append("-X ").append(c).append('\n');
         out.append("COMMIT\n");
         int lines = filterChains.count + filterRules.count + natChains.count + natRules.count + deleted.size() + 4;
-        return new Rendered(out.toString(), active, lines);
+        filterRules.topLevel.forEach((c, text) -> topLevel.put("filter " + c, text.toString()));
+        natRules.topLevel.forEach((c, text) -> topLevel.put("nat " + c, text.toString()));
+        return new Rendered(out.toString(), active, lines, topLevel);
     }
 
-    private void service(ServicePortState s, ProxyState state, boolean write, Lines filterRules, Lines natChains,
+    /** Appends a Service port's rules in top-level chains ({@code top}) and/or its own chains ({@code chains}). */
+    private void service(ServicePortState s, ProxyState state, boolean top, boolean chains, Lines filterRules, Lines natChains,
             Lines natRules, Set<String> active) {
         IpFamily family = options.family();
         ServiceInfo info = s.info();
@@ -156,39 +209,41 @@ final class Renderer {
             }
         }
 
-        for (String ip : info.clusterIPs(family)) {
-            if (hasInternal) {
-                natRules.add(rule(SERVICES, q(svc + " cluster IP"), proto, "-d", ip, "--dport", port, "-j", internalChain));
-            } else {
-                filterRules.add(rule(SERVICES, internalComment, proto, "-d", ip, "--dport", port, "-j", internalTarget));
+        if (top) {
+            for (String ip : info.clusterIPs(family)) {
+                if (hasInternal) {
+                    natRules.add(rule(SERVICES, q(svc + " cluster IP"), proto, "-d", ip, "--dport", port, "-j", internalChain));
+                } else {
+                    filterRules.add(rule(SERVICES, internalComment, proto, "-d", ip, "--dport", port, "-j", internalTarget));
+                }
             }
-        }
-        for (String ip : info.externalIPs(family)) {
-            if (hasEndpoints) natRules.add(rule(SERVICES, q(svc + " external IP"), proto, "-d", ip, "--dport", port, "-j", extChain));
-            if (!hasExternal) filterRules.add(rule(EXTERNAL_SERVICES, externalComment, proto, "-d", ip, "--dport", port, "-j", externalTarget));
-        }
-        for (String ip : lbIPs) {
-            if (hasEndpoints) natRules.add(rule(SERVICES, q(svc + " loadbalancer IP"), proto, "-d", ip, "--dport", port, "-j", lbChain));
-            if (usesFwChain) {
-                filterRules.add(rule(PROXY_FIREWALL, q(svc + " traffic not accepted by " + fwChain), proto, "-d", ip, "--dport", port, "-j", "DROP"));
+            for (String ip : info.externalIPs(family)) {
+                if (hasEndpoints) natRules.add(rule(SERVICES, q(svc + " external IP"), proto, "-d", ip, "--dport", port, "-j", extChain));
+                if (!hasExternal) filterRules.add(rule(EXTERNAL_SERVICES, externalComment, proto, "-d", ip, "--dport", port, "-j", externalTarget));
             }
-        }
-        if (!hasExternal) {
-            for (String ip : lbIPs) filterRules.add(rule(EXTERNAL_SERVICES, externalComment, proto, "-d", ip, "--dport", port, "-j", externalTarget));
-        }
-        if (info.nodePort() != 0) {
-            String np = Integer.toString(info.nodePort());
-            if (hasEndpoints) natRules.add(rule(NODEPORTS, q(svc), proto, "--dport", np, "-j", extChain));
+            for (String ip : lbIPs) {
+                if (hasEndpoints) natRules.add(rule(SERVICES, q(svc + " loadbalancer IP"), proto, "-d", ip, "--dport", port, "-j", lbChain));
+                if (usesFwChain) {
+                    filterRules.add(rule(PROXY_FIREWALL, q(svc + " traffic not accepted by " + fwChain), proto, "-d", ip, "--dport", port, "-j", "DROP"));
+                }
+            }
             if (!hasExternal) {
-                List<String> args = new ArrayList<>(List.of("-A", EXTERNAL_SERVICES, "-m", "comment", "--comment", externalComment,
-                        "-m", "addrtype", "--dst-type", "LOCAL"));
-                args.addAll(List.of("-p", proto, "-m", proto, "--dport", np, "-j", externalTarget));
-                filterRules.add(args);
+                for (String ip : lbIPs) filterRules.add(rule(EXTERNAL_SERVICES, externalComment, proto, "-d", ip, "--dport", port, "-j", externalTarget));
             }
-        }
-        if (info.healthCheckNodePort() != 0) {
-            filterRules.add(rule(NODEPORTS, q(svc + " health check node port"), "tcp", "--dport",
-                    Integer.toString(info.healthCheckNodePort()), "-j", "ACCEPT"));
+            if (info.nodePort() != 0) {
+                String np = Integer.toString(info.nodePort());
+                if (hasEndpoints) natRules.add(rule(NODEPORTS, q(svc), proto, "--dport", np, "-j", extChain));
+                if (!hasExternal) {
+                    List<String> args = new ArrayList<>(List.of("-A", EXTERNAL_SERVICES, "-m", "comment", "--comment", externalComment,
+                            "-m", "addrtype", "--dst-type", "LOCAL"));
+                    args.addAll(List.of("-p", proto, "-m", proto, "--dport", np, "-j", externalTarget));
+                    filterRules.add(args);
+                }
+            }
+            if (info.healthCheckNodePort() != 0) {
+                filterRules.add(rule(NODEPORTS, q(svc + " health check node port"), "tcp", "--dport",
+                        Integer.toString(info.healthCheckNodePort()), "-j", "ACCEPT"));
+            }
         }
 
         // chains in use, whether or not rewritten now
@@ -197,7 +252,7 @@ final class Renderer {
         if (usesClusterChain) active.add(clusterChain);
         if (usesLocalChain) active.add(localChain);
         for (EndpointInfo ep : sel.allReachable()) active.add(ChainNames.endpoint(name, ep));
-        if (!write) return;
+        if (!chains) return;
 
         if (hasInternal) {
             for (String ip : info.clusterIPs(family)) {
@@ -305,10 +360,15 @@ final class Renderer {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** Accumulates restore lines. */
+    /** Accumulates restore lines; keeps a copy of the rules of the table's top-level chains. */
     private static final class Lines {
         final StringBuilder text = new StringBuilder();
+        final java.util.Map<String, StringBuilder> topLevel = new java.util.LinkedHashMap<>();
         int count;
+
+        Lines(String table, List<String> topLevelChains) {
+            if (table != null) for (String c : topLevelChains) topLevel.put(c, new StringBuilder());
+        }
 
         void chain(String name) {
             text.append(':').append(name).append(" - [0:0]\n");
@@ -319,13 +379,31 @@ final class Renderer {
             add(List.of(words));
         }
 
+        Part part() {
+            java.util.Map<String, String> top = new java.util.HashMap<>();
+            topLevel.forEach((chain, rules) -> {
+                if (!rules.isEmpty()) top.put(chain, rules.toString());
+            });
+            return new Part(text.toString(), count, top.isEmpty() ? java.util.Map.of() : top);
+        }
+
+        /** Appends a part of the same table, top-level copies included. */
+        void append(Part part) {
+            text.append(part.text());
+            count += part.count();
+            part.topLevel().forEach((chain, rules) -> topLevel.get(chain).append(rules));
+        }
+
         void add(List<String> words) {
+            int start = text.length();
             for (int i = 0; i < words.size(); i++) {
                 if (i > 0) text.append(' ');
                 text.append(words.get(i));
             }
             text.append('\n');
             count++;
+            StringBuilder top = words.size() > 1 && words.get(0).equals("-A") ? topLevel.get(words.get(1)) : null;
+            if (top != null) top.append(text, start, text.length());
         }
     }
 }

@@ -65,7 +65,12 @@ abstract class NetnsTrafficSuite {
     }
 
     static void eventually(String what, Callable<Boolean> check) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        eventually(what, Duration.ofSeconds(10), check);
+    }
+
+    /** Polls {@code check} every 100 ms until it is true; fails with the last exception after {@code timeout}. */
+    static void eventually(String what, Duration timeout, Callable<Boolean> check) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
             try {
@@ -148,6 +153,50 @@ abstract class NetnsTrafficSuite {
         apply(Objects.service("ns", "np", "NodePort", "172.30.0.11", "TCP", 80, 8080, 30080),
                 Objects.slice("ns", "np", "TCP", 8080, POD_IP));
         eventually("NodePort answers from the client", () -> "pod:x".equals(NetnsLab.tcp(lab.client, NODE_IP, 30080, "x")));
+    }
+
+    @Test
+    void externalIPFromAnotherNode() throws Exception {
+        // the client namespace routes everything through the node, like a machine on the node's network would
+        Service s = Objects.service("ns", "ext", "ClusterIP", "172.30.0.24", "TCP", 80, 8080, 0);
+        apply(s.withSpec(s.spec().withExternalIPs(List.of("203.0.113.10"))), Objects.slice("ns", "ext", "TCP", 8080, POD_IP));
+        Service who = Objects.service("ns", "ext-who", "ClusterIP", "172.30.0.26", "TCP", 80, 8081, 0);
+        apply(who.withSpec(who.spec().withExternalIPs(List.of("203.0.113.11"))), Objects.slice("ns", "ext-who", "TCP", 8081, POD_IP));
+        eventually("externalIP answers from the client", () -> "pod:ext".equals(NetnsLab.tcp(lab.client, "203.0.113.10", 80, "ext")));
+        eventually("second externalIP answers", () -> NetnsLab.who(lab.client, "203.0.113.11", 80) != null);
+        assertEquals(POD_IP + " 10.244.1.1", NetnsLab.who(lab.client, "203.0.113.11", 80), "external traffic is masqueraded (eTP Cluster)");
+        // another port on the external IP is not the Service
+        assertThrows(java.io.IOException.class, () -> NetnsLab.tcp(lab.client, "203.0.113.10", 81, "x"));
+    }
+
+    @Test
+    void loadBalancerSourceRangesAdmitListedClientsAndDropTheRest() throws Exception {
+        NetnsLab.sh("ip", "-n", lab.clientName, "addr", "add", "192.168.50.3/24", "dev", "eth0");
+        Service s = Objects.service("ns", "lb", "LoadBalancer", "172.30.0.25", "TCP", 80, 8080, 30093);
+        s = s.withSpec(s.spec().withLoadBalancerSourceRanges(List.of(NetnsLab.CLIENT_IP + "/32")))
+                .withStatus(new dev.nodenet.api.model.ServiceStatus(new dev.nodenet.api.model.LoadBalancerStatus(
+                        List.of(new dev.nodenet.api.model.LoadBalancerIngress("203.0.113.20", null, null, null))), null));
+        apply(s, Objects.slice("ns", "lb", "TCP", 8080, POD_IP));
+        eventually("an allowed source reaches the LB IP", () -> "pod:in".equals(tcpFrom(lab.client, NetnsLab.CLIENT_IP, "203.0.113.20", 80, "in")));
+        // 192.168.50.3 is outside the ranges: not DNATed, then dropped by KUBE-PROXY-FIREWALL (a timeout, not a refusal)
+        assertThrows(java.net.SocketTimeoutException.class, () -> tcpFrom(lab.client, "192.168.50.3", "203.0.113.20", 80, "out"));
+        assertTrue(lab.nodeRules().contains("traffic not accepted by KUBE-FW-"), lab.nodeRules());
+        // widening the ranges (a partial sync) lets it in
+        proxier.serviceHandler().onUpdate(null, s.withSpec(s.spec().withLoadBalancerSourceRanges(List.of("192.168.50.0/24"))));
+        eventually("the second source is admitted", () -> "pod:now".equals(tcpFrom(lab.client, "192.168.50.3", "203.0.113.20", 80, "now")));
+    }
+
+    /** Like {@link NetnsLab#tcp} from a chosen source address; a dropped SYN ends in SocketTimeoutException. */
+    static String tcpFrom(dev.nodenet.netlink.NetNs from, String source, String ip, int port, String line) throws java.io.IOException {
+        return from.call(() -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(source), 0));
+                s.connect(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral(ip), port), 2000);
+                s.setSoTimeout(2000);
+                new java.io.PrintWriter(s.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8).println(line);
+                return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            }
+        });
     }
 
     @Test

@@ -30,6 +30,12 @@ final class Objects {
         return Service.of(meta(ns, name, null)).withSpec(spec);
     }
 
+    /** {@link #service} as the API server accepts it: no externalTrafficPolicy on a ClusterIP Service. */
+    static Service clusterIPForApi(String ns, String name, String clusterIP, int port, int targetPort) {
+        Service s = service(ns, name, "ClusterIP", clusterIP, "TCP", port, targetPort, 0);
+        return s.withSpec(s.spec().withExternalTrafficPolicy(null));
+    }
+
     /** An IPv4 slice for {@code service} with ready endpoints on node-b at {@code port}. */
     static EndpointSlice slice(String ns, String service, String protocol, int port, String... ips) {
         List<Endpoint> eps = new ArrayList<>();

@@ -6,7 +6,7 @@ import java.util.Set;
  * What changed since the backend's last successful sync.
  *
  * @param full the backend must rebuild everything and must not trust what it believes is programmed (first sync,
- *        after a failure, on the sync period, after a node change)
+ *        after a failure, once an hour as kube-proxy's FullSyncPeriod, after a node change)
  * @param servicePorts Service ports added, changed or removed (removed ones are absent from the state); meaningful
  *        only when {@code full} is false
  */

@@ -61,11 +61,17 @@ final class EndpointSliceParser {
                 endpoints.add(new EndpointInfo(ip, 0, ready, serving, c.effectiveTerminating(), ep.nodeName(),
                         nodeName != null && nodeName.equals(ep.nodeName()), zones));
             }
+            Set<String> seenPorts = new HashSet<>();
             for (EndpointPort port : slice.ports()) {
                 String protocol = port.protocol() == null ? "TCP" : port.protocol();
                 if (port.port() == null) continue; // "all ports" slices are not proxied
                 if (!ServiceParser.validPort(port.port())) {
                     skips.skip("EndpointSlice", key, "invalid_port", "port " + port.port());
+                    continue;
+                }
+                // one name/protocol maps to one target port; a second entry would silently mix two port numbers
+                if (!seenPorts.add((port.name() == null ? "" : port.name()) + "/" + protocol)) {
+                    skips.skip("EndpointSlice", key, "duplicate_port", "port " + port.name() + "/" + protocol + " listed twice");
                     continue;
                 }
                 ServicePortName name = new ServicePortName(namespace, serviceName, port.name() == null ? "" : port.name(), protocol);

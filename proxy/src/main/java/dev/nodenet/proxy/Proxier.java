@@ -40,6 +40,12 @@ public final class Proxier implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Proxier.class.getName());
     private static final String TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
     private static final String AUTOSCALER_TAINT = "ToBeDeletedByClusterAutoscaler";
+    /**
+     * How often a sync rewrites everything even though nothing asks for it, as kube-proxy's FullSyncPeriod: the
+     * syncPeriod runs in between are partial (they check the canary and rewrite only what changed), because a full
+     * sync of 10k Services costs seconds (iptables-legacy) to minutes (iptables-nft) of CPU.
+     */
+    static final Duration FULL_SYNC_PERIOD = Duration.ofHours(1);
 
     private sealed interface Change {
         String serviceKey();
@@ -62,6 +68,7 @@ public final class Proxier implements AutoCloseable {
     private final NetNs netns;
     private final Supplier<List<String>> localAddresses;
     private final Clock clock;
+    private final Duration fullSyncPeriod;
     private final CoreMetrics metrics;
     private final ProxyHealth health;
     private final ServiceHealthServers healthServers;
@@ -88,11 +95,13 @@ public final class Proxier implements AutoCloseable {
      * @param netns the namespace to clean conntrack in and serve health check node ports from, or null for ours
      */
     public Proxier(ProxyConfig config, Backend backend, Metrics metrics, NetNs netns, Supplier<List<String>> localAddresses) {
-        this(config, backend, metrics, netns, localAddresses, Clock.systemUTC());
+        this(config, backend, metrics, netns, localAddresses, Clock.systemUTC(), FULL_SYNC_PERIOD);
     }
 
-    Proxier(ProxyConfig config, Backend backend, Metrics registry, NetNs netns, Supplier<List<String>> localAddresses, Clock clock) {
+    Proxier(ProxyConfig config, Backend backend, Metrics registry, NetNs netns, Supplier<List<String>> localAddresses, Clock clock,
+            Duration fullSyncPeriod) {
         this.config = config;
+        this.fullSyncPeriod = fullSyncPeriod;
         this.backend = backend;
         this.netns = netns;
         this.localAddresses = localAddresses;
@@ -142,7 +151,10 @@ public final class Proxier implements AutoCloseable {
         };
     }
 
-    /** Feeds EndpointSlice changes; slices without the kubernetes.io/service-name label are ignored. */
+    /**
+     * Feeds EndpointSlice changes; slices without the kubernetes.io/service-name label belong to no Service and are
+     * left out with a log line and a count (as kube-proxy logs them).
+     */
     public Informer.Handler<EndpointSlice> endpointSliceHandler() {
         return new Informer.Handler<>() {
             public void onAdd(EndpointSlice s) {
@@ -158,7 +170,10 @@ public final class Proxier implements AutoCloseable {
             }
 
             private void slice(EndpointSlice s, EndpointSlice current) {
-                if (s.serviceName() == null) return;
+                if (s.serviceName() == null) {
+                    if (current != null) skip("EndpointSlice", s.key(), "missing_service_name", "no " + EndpointSlice.SERVICE_NAME_LABEL + " label");
+                    return;
+                }
                 enqueue(new SliceChange(s.namespace() + "/" + s.serviceName(), s.name(), current), pendingSliceServiceKeys);
             }
         };
@@ -218,7 +233,7 @@ public final class Proxier implements AutoCloseable {
         for (String key : dirtyServiceKeys) updateService(key, changed, stale);
         dirtyServiceKeys.clear();
         if (!backend.upToDate()) needFullSync = true;
-        boolean full = needFullSync || System.nanoTime() - lastFullSyncNs >= config.syncPeriod().toNanos();
+        boolean full = needFullSync || System.nanoTime() - lastFullSyncNs >= fullSyncPeriod.toNanos();
         ProxyState state = new ProxyState(nodeInfo, states);
         staleUdp.addAll(stale);
         try {

@@ -78,7 +78,7 @@ public final class ProxyCommand {
         var localhostNodePorts = f.bool("iptables-localhost-nodeports", true, "If false, NodePorts are not reachable on 127.0.0.1 (no route_localnet).");
         var metrics = f.string("metrics-bind-address", d.metricsBindAddress(), "The IP address and port for the metrics server (empty to disable).");
         var healthz = f.string("healthz-bind-address", d.healthzBindAddress(), "The IP address and port for the health check server (empty to disable).");
-        var syncPeriod = f.duration("iptables-sync-period", d.syncPeriod(), "The maximum interval between full refreshes of the rules.");
+        var syncPeriod = f.duration("iptables-sync-period", d.syncPeriod(), "How often the rules are checked (canary) and re-synchronized at the latest; a full rewrite happens at most hourly, as kube-proxy.");
         var minSyncPeriod = f.duration("iptables-min-sync-period", d.minSyncPeriod(), "The minimum interval between syncs of the rules in response to changes.");
         var cleanup = f.bool("cleanup", false, "Remove all rules any proxy mode created, then exit.");
         var v = f.integer("v", 0, "Log verbosity.");

@@ -80,4 +80,25 @@ class ParsersTest {
         assertEquals(3, skipped.size(), skipped.toString());
         assertTrue(skipped.stream().allMatch(s -> s.startsWith("EndpointSlice ns/web-a")));
     }
+
+    @Test
+    void anInvalidOnlyClusterIPLeavesTheWholeServiceOut() {
+        Service s = Fixtures.service("ns", "bad", "999.1.1.1", Fixtures.port("http", "TCP", 80));
+        assertEquals(List.of(), ServiceParser.parse(s, skips));
+        assertEquals(List.of("Service ns/bad invalid_ip"), skipped);
+    }
+
+    @Test
+    void badSliceContentIsSkippedPieceByPiece() {
+        EndpointSlice s = Fixtures.slice("ns", "web", "web-x", "IPv4",
+                List.of(Fixtures.ep("abc", "node-b"), Fixtures.ep("", "node-b"), Fixtures.ep("10.0.0.7", "node-b")),
+                Fixtures.slicePort("http", "TCP", 8080), Fixtures.slicePort("high", "TCP", 70000), Fixtures.slicePort("http", "TCP", 9090),
+                Fixtures.slicePort("zero", "TCP", 0));
+        var map = EndpointSliceParser.parse("ns", "web", List.of(s), "node-a", skips);
+        assertEquals(List.of("10.0.0.7:8080"), map.get(new ServicePortName("ns", "web", "http", "TCP")).stream().map(EndpointInfo::endpoint).toList(),
+                "the first http entry wins; the duplicate does not mix in 9090");
+        assertEquals(java.util.Set.of(new ServicePortName("ns", "web", "http", "TCP")), map.keySet());
+        assertEquals(List.of("EndpointSlice ns/web-x duplicate_port", "EndpointSlice ns/web-x invalid_ip", "EndpointSlice ns/web-x invalid_ip",
+                "EndpointSlice ns/web-x invalid_port", "EndpointSlice ns/web-x invalid_port"), skipped.stream().sorted().toList());
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nodenet.api.model.EndpointSlice;
 import dev.nodenet.api.model.Service;
 import java.time.Duration;
 import java.util.List;
@@ -123,11 +124,21 @@ class ProxierTest {
     }
 
     @Test
-    void syncPeriodForcesFullSyncWithoutChanges() throws Exception {
+    void syncPeriodSyncsArePartialAndTheFullSyncPeriodForcesAFullOne() throws Exception {
         start(Duration.ZERO, Duration.ofMillis(300));
         assertTrue(backend.next().changes().full());
         Call periodic = backend.next();
-        assertTrue(periodic.changes().full());
+        assertFalse(periodic.changes().full(), "a syncPeriod run without changes rewrites nothing (kube-proxy's partial sync)");
+        assertEquals(java.util.Set.of(), periodic.changes().servicePorts());
+        proxier.close();
+        backend.calls.clear();
+        proxier = new Proxier(Fixtures.config(Duration.ZERO, Duration.ofMillis(300)), backend, new Metrics(), null,
+                () -> List.of("192.168.0.2"), java.time.Clock.systemUTC(), Duration.ofMillis(200));
+        proxier.start();
+        assertTrue(backend.next().changes().full());
+        Call later = backend.next();
+        while (!later.changes().full()) later = backend.next();
+        assertTrue(later.changes().full(), "the full sync period forces a full sync without changes");
     }
 
     @Test
@@ -140,6 +151,8 @@ class ProxierTest {
         proxier.serviceHandler().onAdd(good);
         proxier.endpointSliceHandler().onAdd(Fixtures.slice("ns", "good", "g-1", "IPv4",
                 List.of(Fixtures.ep("10.0.0.999", "n"), Fixtures.ep("10.0.0.9", "n")), Fixtures.slicePort("", "TCP", 8080)));
+        EndpointSlice orphan = Fixtures.slice("ns", "good", "orphan", "IPv4", List.of(Fixtures.ep("10.0.0.8", "n")), Fixtures.slicePort("", "TCP", 8080));
+        proxier.endpointSliceHandler().onAdd(orphan.withMetadata(orphan.metadata().withLabels(java.util.Map.of())));
         ServicePortName g = new ServicePortName("ns", "good", "", "TCP");
         Call c;
         do {
@@ -150,6 +163,9 @@ class ProxierTest {
         String m = metrics.render();
         assertTrue(m.contains("nodenet_proxy_skipped_objects_total{kind=\"Service\",reason=\"invalid_ip\"} 1"), m);
         assertTrue(m.contains("nodenet_proxy_skipped_objects_total{kind=\"EndpointSlice\",reason=\"invalid_ip\"} 1"), m);
+        assertTrue(m.contains("nodenet_proxy_skipped_objects_total{kind=\"EndpointSlice\",reason=\"missing_service_name\"} 1"), m);
+        assertEquals(List.of("10.0.0.9"), c.state().services().get(g).endpoints().stream().map(EndpointInfo::ip).toList(),
+                "a slice without the service-name label adds nothing");
     }
 
     @Test
