@@ -176,6 +176,7 @@ public final class ApiServer implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             Map<String, Strategy> strategies = new java.util.HashMap<>(Strategies.builtIn());
             strategies.put("Service", new ServiceStrategy(store, config.serviceNetwork()));
+            strategies.put("EndpointSlice", new dev.nodenet.controlplane.service.EndpointSliceStrategy());
             Registry registry = new Registry(store, mapper, clock, strategies);
             Bootstrap.ensureSystemNamespaces(registry);
             try {

@@ -30,11 +30,11 @@ final class ServiceValidation {
     private ServiceValidation() {}
 
     private static final String DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    private static final Pattern LABEL_RE = Pattern.compile(DNS1123_LABEL);
-    private static final Pattern SUBDOMAIN_RE = Pattern.compile(DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*");
+    static final Pattern LABEL_RE = Pattern.compile(DNS1123_LABEL);
+    static final Pattern SUBDOMAIN_RE = Pattern.compile(DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*");
     private static final Pattern IANA_SVC_NAME_CHARS = Pattern.compile("[-a-z0-9]+");
     private static final String IP_EXAMPLE = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
-    private static final String PORT_RANGE = "must be between 1 and 65535, inclusive";
+    static final String PORT_RANGE = "must be between 1 and 65535, inclusive";
     static final int MAX_CLIENT_IP_TIMEOUT_SECONDS = 86400;
 
     static List<Cause> validate(ObjectNode svc, ObjectNode old, ServiceNetworkConfig cfg) {
@@ -350,12 +350,12 @@ final class ServiceValidation {
         }
     }
 
-    private static String labelMessage() {
+    static String labelMessage() {
         return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '"
                 + DNS1123_LABEL + "')";
     }
 
-    private static String subdomainMessage() {
+    static String subdomainMessage() {
         return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '"
                 + DNS1123_LABEL + "(\\." + DNS1123_LABEL + ")*')";
     }
