@@ -23,6 +23,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannelConfig;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -94,7 +95,9 @@ public final class Relays implements AutoCloseable {
         // A connection's endpoint channel is built by hand rather than by a Bootstrap clone: no options map copied, no
         // reflective constructor, no resolver lookup per connection (measured: part of the per-connection CPU).
         this.connector = (inbound, endpoint, timeoutMs, handler) -> {
-            EpollSocketChannel ch = new EpollSocketChannel(); // on inbound's loop thread: the socket is in the proxied netns
+            // on inbound's loop thread, so the socket is in the proxied netns; AF_INET (the mode is IPv4 only): Netty's
+            // default dual-stack AF_INET6 socket costs an IPV6_V6ONLY setsockopt and the v4-mapped path in the kernel
+            EpollSocketChannel ch = new EpollSocketChannel(InternetProtocolFamily.IPv4);
             EpollSocketChannelConfig c = ch.config();
             c.setAllocator(PooledByteBufAllocator.DEFAULT);
             c.setRecvByteBufAllocator(RECV_ALLOCATOR);
@@ -152,7 +155,7 @@ public final class Relays implements AutoCloseable {
     }
 
     private ChannelFuture tcp(EventLoop loop, int port, EndpointPicker picker, RelayStats.Port stats) {
-        return new ServerBootstrap().group(loop, loop).channel(EpollServerSocketChannel.class)
+        return new ServerBootstrap().group(loop, loop).channelFactory(() -> new EpollServerSocketChannel(InternetProtocolFamily.IPv4))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
