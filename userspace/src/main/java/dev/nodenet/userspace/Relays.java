@@ -6,11 +6,15 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -18,6 +22,8 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannelConfig;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -59,6 +65,12 @@ public final class Relays implements AutoCloseable {
     /** Outbound buffering per connection side before we stop reading the other side. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
 
+    /**
+     * Receive buffers: small for request/response traffic, growing to 256 KiB for bulk flows (Netty's adaptive default
+     * stops at 64 KiB), so a bulk relay makes fewer, larger reads and writes.
+     */
+    static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator(64, 2048, 256 * 1024);
+
     private final EventLoopGroup group;
     private final Options options;
     private final TcpRelay.Connector connector;
@@ -80,12 +92,27 @@ public final class Relays implements AutoCloseable {
                 }, name);
             }
         });
-        Bootstrap template = new Bootstrap().channel(EpollSocketChannel.class)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-        this.connector = (inbound, endpoint, timeoutMs, handler) -> template.clone(inbound.eventLoop())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs).handler(handler).connect(endpoint);
+        // A connection's endpoint channel is built by hand rather than by a Bootstrap clone: no options map copied, no
+        // reflective constructor, no resolver lookup per connection (measured: part of the per-connection CPU).
+        this.connector = (inbound, endpoint, timeoutMs, handler) -> {
+            // on inbound's loop thread, so the socket is in the proxied netns; AF_INET (the mode is IPv4 only): Netty's
+            // default dual-stack AF_INET6 socket costs an IPV6_V6ONLY setsockopt and the v4-mapped path in the kernel
+            EpollSocketChannel ch = new EpollSocketChannel(InternetProtocolFamily.IPv4);
+            EpollSocketChannelConfig c = ch.config();
+            c.setAllocator(PooledByteBufAllocator.DEFAULT);
+            c.setRecvByteBufAllocator(RECV_ALLOCATOR);
+            c.setAllowHalfClosure(true);
+            c.setWriteBufferWaterMark(WATER_MARK);
+            c.setConnectTimeoutMillis(timeoutMs);
+            ch.pipeline().addLast(handler);
+            ChannelPromise connected = ch.newPromise();
+            connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            inbound.eventLoop().register(ch).addListener((ChannelFutureListener) r -> {
+                if (r.isSuccess()) ch.connect(endpoint, connected);
+                else connected.tryFailure(r.cause());
+            });
+            return connected;
+        };
     }
 
     /**
@@ -128,11 +155,12 @@ public final class Relays implements AutoCloseable {
     }
 
     private ChannelFuture tcp(EventLoop loop, int port, EndpointPicker picker, RelayStats.Port stats) {
-        return new ServerBootstrap().group(loop, loop).channel(EpollServerSocketChannel.class)
+        return new ServerBootstrap().group(loop, loop).channelFactory(() -> new EpollServerSocketChannel(InternetProtocolFamily.IPv4))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
