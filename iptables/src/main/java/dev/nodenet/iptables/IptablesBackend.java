@@ -83,6 +83,7 @@ public final class IptablesBackend implements Backend {
     /** The tools and bookkeeping of one family. */
     private static final class Family {
         final IpFamily family;
+        final Variant variant;
         final String command, save, restore;
         /** Per-service chains the last successful sync left in use; null forces a full sync. */
         Set<String> lastActive;
@@ -97,6 +98,7 @@ public final class IptablesBackend implements Backend {
 
         Family(IpFamily family, Variant variant) {
             this.family = family;
+            this.variant = variant;
             String base = family == IpFamily.IPv4 ? "iptables" : "ip6tables";
             command = base + "-" + variant.suffix();
             save = base + "-" + variant.suffix() + "-save";
@@ -403,20 +405,77 @@ public final class IptablesBackend implements Backend {
     }
 
     /**
-     * iptables-save, reduced to what a full sync reads: table headers, chain declarations and the rules of chains
-     * other than ours (where our jumps live).
+     * What a full sync reads of the kernel's tables, in iptables-save's format: table headers, chain declarations and
+     * the rules of chains other than ours (where our jumps live). iptables-legacy: iptables-save. iptables-nft, when
+     * the nftables CLI is installed: the chain names from {@code nft list chains} (which fetches no rules) and the
+     * rules of the built-in chains we jump from, one {@code iptables-nft -S CHAIN} each (which fetches that chain
+     * only); iptables-nft-save would fetch, decode and print all 1.1M rules of 10k Services x 10 endpoints.
      */
     private String save(Family f) throws BackendException {
+        if (f.variant == Variant.NFT && Exec.available("nft")) return nftChainsAndBuiltInRules(f);
         Exec.Result r;
         try {
             r = exec.run(List.of(f.save), null, line -> !line.startsWith("-A KUBE-") && !line.startsWith("#"));
         } catch (IOException e) {
             throw new BackendException("cannot run " + f.save + " (" + f.family + "): " + e.getMessage(), e);
         }
-        // an empty namespace saves nothing, successfully; a failure (iptables-nft-save 1.8.9 crashes on very large
-        // rulesets) must not pass for "nothing programmed", or the missing-jump check would duplicate our jumps
+        // an empty namespace saves nothing, successfully; a failure must not pass for "nothing programmed", or the
+        // missing-jump check would duplicate our jumps
         if (!r.ok()) throw new BackendException(f.save + " failed (exit " + r.exitCode() + "): " + firstLines(r.stderr(), 3));
         return r.stdout();
+    }
+
+    /** The built-in chains {@link #JUMPS} insert into, per table. */
+    private static final Map<String, Set<String>> JUMP_CHAINS = jumpChains();
+
+    private static Map<String, Set<String>> jumpChains() {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Jump j : JUMPS) out.computeIfAbsent(j.table(), t -> new java.util.LinkedHashSet<>()).add(j.chain());
+        return out;
+    }
+
+    private String nftChainsAndBuiltInRules(Family f) throws BackendException {
+        List<String> list = List.of("nft", "list", "chains", f.family == IpFamily.IPv4 ? "ip" : "ip6");
+        Exec.Result chains = run(f, list, null, line -> line.startsWith("table ") || line.startsWith("\tchain "));
+        if (!chains.ok()) throw new BackendException(String.join(" ", list) + " failed (exit " + chains.exitCode() + "): " + firstLines(chains.stderr(), 3));
+        Map<String, List<String>> byTable = nftChains(chains.stdout());
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, List<String>> table : byTable.entrySet()) {
+            out.append('*').append(table.getKey()).append('\n');
+            for (String c : table.getValue()) out.append(':').append(c).append(" - [0:0]\n");
+            for (String builtIn : JUMP_CHAINS.getOrDefault(table.getKey(), Set.of())) {
+                if (!table.getValue().contains(builtIn)) continue;
+                List<String> cmd = List.of(f.command, "-w", "5", "-t", table.getKey(), "-S", builtIn);
+                Exec.Result rules = run(f, cmd, null);
+                if (!rules.ok()) throw new BackendException(String.join(" ", cmd) + " failed (exit " + rules.exitCode() + "): " + firstLines(rules.stderr(), 3));
+                rules.stdout().lines().filter(l -> l.startsWith("-A ")).forEach(l -> out.append(l).append('\n'));
+            }
+            out.append("COMMIT\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * Chains per table in {@code nft list chains} output ("table ip nat {", a tab and "chain NAME {" per chain; a
+     * name nft would not parse bare is printed in double quotes).
+     */
+    static Map<String, List<String>> nftChains(String listing) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : listing.split("\n")) {
+            String l = line.strip();
+            if (l.endsWith(" {")) l = l.substring(0, l.length() - 2);
+            if (l.startsWith("table ") && l.indexOf(' ', 6) > 0) {
+                current = out.computeIfAbsent(unquote(l.substring(l.indexOf(' ', 6) + 1)), t -> new ArrayList<>());
+            } else if (l.startsWith("chain ") && current != null) {
+                current.add(unquote(l.substring(6)));
+            }
+        }
+        return out;
+    }
+
+    private static String unquote(String name) {
+        return name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"") ? name.substring(1, name.length() - 1) : name;
     }
 
     /**
@@ -464,15 +523,20 @@ public final class IptablesBackend implements Backend {
             for (IpFamily fam : IpFamily.values()) {
                 Family f = new Family(fam, v);
                 if (!Exec.available(f.save) || !Exec.available(f.restore)) continue;
-                Exec.Result save = run(f, List.of(f.save), null);
-                if (!save.ok() || !save.stdout().contains("KUBE-")) continue;
+                String saved;
+                try {
+                    saved = save(f);
+                } catch (BackendException e) {
+                    continue; // nothing we can read, nothing we can clean
+                }
+                if (!saved.contains("KUBE-")) continue;
                 for (Jump j : JUMPS) {
                     for (int i = 0; i < 10 && run(f, prepend(f.command, j.args("-D")), null).ok(); i++) {
                         // a rule may be there more than once
                     }
                 }
                 StringBuilder input = new StringBuilder();
-                chains(save.stdout()).forEach((table, list) -> {
+                chains(saved).forEach((table, list) -> {
                     List<String> ours = list.stream().filter(c -> OWN_CHAINS.contains(c) || ChainNames.isServiceChain(c)).sorted().toList();
                     if (ours.isEmpty()) return;
                     input.append('*').append(table).append('\n');
@@ -504,8 +568,12 @@ public final class IptablesBackend implements Backend {
     }
 
     private Exec.Result run(Family f, List<String> command, String stdin) throws BackendException {
+        return run(f, command, stdin, null);
+    }
+
+    private Exec.Result run(Family f, List<String> command, String stdin, java.util.function.Predicate<String> keep) throws BackendException {
         try {
-            return exec.run(command, stdin);
+            return exec.run(command, stdin, keep);
         } catch (IOException e) {
             throw new BackendException("cannot run " + command.getFirst() + " (" + f.family + "): " + e.getMessage(), e);
         }

@@ -88,4 +88,29 @@ class RestoreInputTest {
                 "filter KUBE-FORWARD", "filter KUBE-PROXY-FIREWALL", "nat KUBE-NODEPORTS", "nat KUBE-SERVICES", "nat KUBE-MARK-MASQ",
                 "nat KUBE-POSTROUTING"), r.topLevelRules().keySet());
     }
+
+    @Test
+    void nftChainListingGivesChainsPerTable() {
+        String listing = """
+                table ip mangle {
+                	chain KUBE-PROXY-CANARY {
+                	}
+                }
+                table ip nat {
+                	chain KUBE-SVC-AAAA {
+                	}
+                	chain PREROUTING {
+                		type nat hook prerouting priority dstnat; policy accept;
+                	}
+                	chain "odd name" {
+                	}
+                }
+                table ip empty {
+                }
+                """;
+        assertEquals(java.util.Map.of("mangle", java.util.List.of("KUBE-PROXY-CANARY"),
+                "nat", java.util.List.of("KUBE-SVC-AAAA", "PREROUTING", "odd name"), "empty", java.util.List.of()),
+                IptablesBackend.nftChains(listing));
+        assertEquals(java.util.Map.of(), IptablesBackend.nftChains(""));
+    }
 }
