@@ -33,7 +33,7 @@ import java.util.Set;
  * cache code, so rewriting an unchanged 10k-rule KUBE-SERVICES took a one-endpoint change from 30 ms to over a second.
  * A full sync
  * (first, periodic, after any failure, or when the canary chain vanished because something flushed our rules) also
- * deletes leftover per-service chains found with iptables-save, re-creates the canary and makes sure the base chains
+ * deletes leftover per-service chains (found with iptables-save; iptables-nft: nft list chains), re-creates the canary and makes sure the base chains
  * jump to ours. Uses the iptables variant (nft or legacy) that already holds Kubernetes rules, like kube-proxy's
  * iptables-wrapper; nft when neither does.
  * <p>Threading: called only on the proxy's sync thread.
@@ -227,7 +227,8 @@ public final class IptablesBackend implements Backend {
             }
             Exec.Result res = null;
             for (String input : inputs) {
-                res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
+                // stdout is only the -S listing of withWholeTableCache (45 MB at 10k Services): not kept
+                res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input, line -> false);
                 if (!res.ok()) break;
             }
             if (!res.ok()) {
@@ -281,7 +282,7 @@ public final class IptablesBackend implements Backend {
             }
             jumps.append("*").append(table).append('\n').append(declare).append(tableText.substring(table.length() + 2));
         }
-        return List.of(jumps.toString(), withWholeTableCache(rendered, saved));
+        return List.of(jumps.toString(), withWholeTableCache(rendered));
     }
 
     /**
@@ -340,14 +341,13 @@ public final class IptablesBackend implements Backend {
     /**
      * iptables-nft-restore 1.8.9 with --noflush records every chain named in the input in a sorted linked list (one
      * walk per line) and then fetches each of them separately: quadratic in the number of chains (10k Services x 10
-     * endpoints: over 6 minutes). A command naming no chain makes it fetch the whole table once instead and skip the
-     * list. {@code -S} is such a command and only lists; it is added to tables that hold nothing of ours yet (a first
-     * sync), where its output is small; with our 110k chains loaded, listing them crashes that iptables version.
+     * endpoints: over 6 minutes, past {@link Exec}'s time limit, on a second full sync). A command naming no chain
+     * makes it fetch the whole table once instead and skip the list. {@code -S} is such a command and only lists; it
+     * is added to the filter and nat tables of every nft full sync (10k Services loaded: about 4 s of listing, 430k
+     * lines, which {@link #sync} discards).
      */
-    static String withWholeTableCache(String restoreInput, String saved) {
-        Map<String, List<String>> existing = chains(saved);
-        return insertAtTables(restoreInput, table -> table.equals("mangle")
-                || existing.getOrDefault(table, List.of()).stream().anyMatch(c -> c.startsWith("KUBE-")) ? "" : "-S\n", table -> "");
+    static String withWholeTableCache(String restoreInput) {
+        return insertAtTables(restoreInput, table -> table.equals("mangle") ? "" : "-S\n", table -> "");
     }
 
     /**

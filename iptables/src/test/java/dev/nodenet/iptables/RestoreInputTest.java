@@ -45,15 +45,10 @@ class RestoreInputTest {
     }
 
     @Test
-    void nftFirstSyncListsTheTableSoTheToolFetchesItWhole() {
-        String out = IptablesBackend.withWholeTableCache("*mangle\n:KUBE-PROXY-CANARY - [0:0]\nCOMMIT\n" + INPUT, "");
+    void nftFullSyncListsTheTableSoTheToolFetchesItWhole() {
+        String out = IptablesBackend.withWholeTableCache("*mangle\n:KUBE-PROXY-CANARY - [0:0]\nCOMMIT\n" + INPUT);
         assertTrue(out.startsWith("*mangle\n:KUBE-PROXY-CANARY - [0:0]\nCOMMIT\n*filter\n-S\n:KUBE-SERVICES"), out);
         assertTrue(out.contains("*nat\n-S\n:KUBE-SERVICES"), out);
-        // once our chains are there, listing them is what iptables-nft-save 1.8.9 cannot do at 10k Services
-        String saved = "*nat\n:PREROUTING ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
-        String resync = IptablesBackend.withWholeTableCache(INPUT, saved);
-        assertTrue(resync.contains("*filter\n-S\n"), resync);
-        assertFalse(resync.contains("*nat\n-S\n"), resync);
     }
 
     @Test
