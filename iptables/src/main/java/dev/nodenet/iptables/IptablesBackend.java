@@ -33,7 +33,7 @@ import java.util.Set;
  * cache code, so rewriting an unchanged 10k-rule KUBE-SERVICES took a one-endpoint change from 30 ms to over a second.
  * A full sync
  * (first, periodic, after any failure, or when the canary chain vanished because something flushed our rules) also
- * deletes leftover per-service chains found with iptables-save, re-creates the canary and makes sure the base chains
+ * deletes leftover per-service chains (found with iptables-save; iptables-nft: nft list chains), re-creates the canary and makes sure the base chains
  * jump to ours. Uses the iptables variant (nft or legacy) that already holds Kubernetes rules, like kube-proxy's
  * iptables-wrapper; nft when neither does.
  * <p>Threading: called only on the proxy's sync thread.
@@ -83,6 +83,7 @@ public final class IptablesBackend implements Backend {
     /** The tools and bookkeeping of one family. */
     private static final class Family {
         final IpFamily family;
+        final Variant variant;
         final String command, save, restore;
         /** Per-service chains the last successful sync left in use; null forces a full sync. */
         Set<String> lastActive;
@@ -97,6 +98,7 @@ public final class IptablesBackend implements Backend {
 
         Family(IpFamily family, Variant variant) {
             this.family = family;
+            this.variant = variant;
             String base = family == IpFamily.IPv4 ? "iptables" : "ip6tables";
             command = base + "-" + variant.suffix();
             save = base + "-" + variant.suffix() + "-save";
@@ -225,7 +227,8 @@ public final class IptablesBackend implements Backend {
             }
             Exec.Result res = null;
             for (String input : inputs) {
-                res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input);
+                // stdout is only the -S listing of withWholeTableCache (45 MB at 10k Services): not kept
+                res = run(f, List.of(f.restore, "-w", "5", "--noflush"), input, line -> false);
                 if (!res.ok()) break;
             }
             if (!res.ok()) {
@@ -279,7 +282,7 @@ public final class IptablesBackend implements Backend {
             }
             jumps.append("*").append(table).append('\n').append(declare).append(tableText.substring(table.length() + 2));
         }
-        return List.of(jumps.toString(), withWholeTableCache(rendered, saved));
+        return List.of(jumps.toString(), withWholeTableCache(rendered));
     }
 
     /**
@@ -338,14 +341,13 @@ public final class IptablesBackend implements Backend {
     /**
      * iptables-nft-restore 1.8.9 with --noflush records every chain named in the input in a sorted linked list (one
      * walk per line) and then fetches each of them separately: quadratic in the number of chains (10k Services x 10
-     * endpoints: over 6 minutes). A command naming no chain makes it fetch the whole table once instead and skip the
-     * list. {@code -S} is such a command and only lists; it is added to tables that hold nothing of ours yet (a first
-     * sync), where its output is small; with our 110k chains loaded, listing them crashes that iptables version.
+     * endpoints: over 6 minutes, past {@link Exec}'s time limit, on a second full sync). A command naming no chain
+     * makes it fetch the whole table once instead and skip the list. {@code -S} is such a command and only lists; it
+     * is added to the filter and nat tables of every nft full sync (10k Services loaded: about 4 s of listing, 430k
+     * lines, which {@link #sync} discards).
      */
-    static String withWholeTableCache(String restoreInput, String saved) {
-        Map<String, List<String>> existing = chains(saved);
-        return insertAtTables(restoreInput, table -> table.equals("mangle")
-                || existing.getOrDefault(table, List.of()).stream().anyMatch(c -> c.startsWith("KUBE-")) ? "" : "-S\n", table -> "");
+    static String withWholeTableCache(String restoreInput) {
+        return insertAtTables(restoreInput, table -> table.equals("mangle") ? "" : "-S\n", table -> "");
     }
 
     /**
@@ -403,20 +405,77 @@ public final class IptablesBackend implements Backend {
     }
 
     /**
-     * iptables-save, reduced to what a full sync reads: table headers, chain declarations and the rules of chains
-     * other than ours (where our jumps live).
+     * What a full sync reads of the kernel's tables, in iptables-save's format: table headers, chain declarations and
+     * the rules of chains other than ours (where our jumps live). iptables-legacy: iptables-save. iptables-nft, when
+     * the nftables CLI is installed: the chain names from {@code nft list chains} (which fetches no rules) and the
+     * rules of the built-in chains we jump from, one {@code iptables-nft -S CHAIN} each (which fetches that chain
+     * only); iptables-nft-save would fetch, decode and print all 1.1M rules of 10k Services x 10 endpoints.
      */
     private String save(Family f) throws BackendException {
+        if (f.variant == Variant.NFT && Exec.available("nft")) return nftChainsAndBuiltInRules(f);
         Exec.Result r;
         try {
             r = exec.run(List.of(f.save), null, line -> !line.startsWith("-A KUBE-") && !line.startsWith("#"));
         } catch (IOException e) {
             throw new BackendException("cannot run " + f.save + " (" + f.family + "): " + e.getMessage(), e);
         }
-        // an empty namespace saves nothing, successfully; a failure (iptables-nft-save 1.8.9 crashes on very large
-        // rulesets) must not pass for "nothing programmed", or the missing-jump check would duplicate our jumps
+        // an empty namespace saves nothing, successfully; a failure must not pass for "nothing programmed", or the
+        // missing-jump check would duplicate our jumps
         if (!r.ok()) throw new BackendException(f.save + " failed (exit " + r.exitCode() + "): " + firstLines(r.stderr(), 3));
         return r.stdout();
+    }
+
+    /** The built-in chains {@link #JUMPS} insert into, per table. */
+    private static final Map<String, Set<String>> JUMP_CHAINS = jumpChains();
+
+    private static Map<String, Set<String>> jumpChains() {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Jump j : JUMPS) out.computeIfAbsent(j.table(), t -> new java.util.LinkedHashSet<>()).add(j.chain());
+        return out;
+    }
+
+    private String nftChainsAndBuiltInRules(Family f) throws BackendException {
+        List<String> list = List.of("nft", "list", "chains", f.family == IpFamily.IPv4 ? "ip" : "ip6");
+        Exec.Result chains = run(f, list, null, line -> line.startsWith("table ") || line.startsWith("\tchain "));
+        if (!chains.ok()) throw new BackendException(String.join(" ", list) + " failed (exit " + chains.exitCode() + "): " + firstLines(chains.stderr(), 3));
+        Map<String, List<String>> byTable = nftChains(chains.stdout());
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, List<String>> table : byTable.entrySet()) {
+            out.append('*').append(table.getKey()).append('\n');
+            for (String c : table.getValue()) out.append(':').append(c).append(" - [0:0]\n");
+            for (String builtIn : JUMP_CHAINS.getOrDefault(table.getKey(), Set.of())) {
+                if (!table.getValue().contains(builtIn)) continue;
+                List<String> cmd = List.of(f.command, "-w", "5", "-t", table.getKey(), "-S", builtIn);
+                Exec.Result rules = run(f, cmd, null);
+                if (!rules.ok()) throw new BackendException(String.join(" ", cmd) + " failed (exit " + rules.exitCode() + "): " + firstLines(rules.stderr(), 3));
+                rules.stdout().lines().filter(l -> l.startsWith("-A ")).forEach(l -> out.append(l).append('\n'));
+            }
+            out.append("COMMIT\n");
+        }
+        return out.toString();
+    }
+
+    /**
+     * Chains per table in {@code nft list chains} output ("table ip nat {", a tab and "chain NAME {" per chain; a
+     * name nft would not parse bare is printed in double quotes).
+     */
+    static Map<String, List<String>> nftChains(String listing) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : listing.split("\n")) {
+            String l = line.strip();
+            if (l.endsWith(" {")) l = l.substring(0, l.length() - 2);
+            if (l.startsWith("table ") && l.indexOf(' ', 6) > 0) {
+                current = out.computeIfAbsent(unquote(l.substring(l.indexOf(' ', 6) + 1)), t -> new ArrayList<>());
+            } else if (l.startsWith("chain ") && current != null) {
+                current.add(unquote(l.substring(6)));
+            }
+        }
+        return out;
+    }
+
+    private static String unquote(String name) {
+        return name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"") ? name.substring(1, name.length() - 1) : name;
     }
 
     /**
@@ -464,15 +523,20 @@ public final class IptablesBackend implements Backend {
             for (IpFamily fam : IpFamily.values()) {
                 Family f = new Family(fam, v);
                 if (!Exec.available(f.save) || !Exec.available(f.restore)) continue;
-                Exec.Result save = run(f, List.of(f.save), null);
-                if (!save.ok() || !save.stdout().contains("KUBE-")) continue;
+                String saved;
+                try {
+                    saved = save(f);
+                } catch (BackendException e) {
+                    continue; // nothing we can read, nothing we can clean
+                }
+                if (!saved.contains("KUBE-")) continue;
                 for (Jump j : JUMPS) {
                     for (int i = 0; i < 10 && run(f, prepend(f.command, j.args("-D")), null).ok(); i++) {
                         // a rule may be there more than once
                     }
                 }
                 StringBuilder input = new StringBuilder();
-                chains(save.stdout()).forEach((table, list) -> {
+                chains(saved).forEach((table, list) -> {
                     List<String> ours = list.stream().filter(c -> OWN_CHAINS.contains(c) || ChainNames.isServiceChain(c)).sorted().toList();
                     if (ours.isEmpty()) return;
                     input.append('*').append(table).append('\n');
@@ -504,8 +568,12 @@ public final class IptablesBackend implements Backend {
     }
 
     private Exec.Result run(Family f, List<String> command, String stdin) throws BackendException {
+        return run(f, command, stdin, null);
+    }
+
+    private Exec.Result run(Family f, List<String> command, String stdin, java.util.function.Predicate<String> keep) throws BackendException {
         try {
-            return exec.run(command, stdin);
+            return exec.run(command, stdin, keep);
         } catch (IOException e) {
             throw new BackendException("cannot run " + command.getFirst() + " (" + f.family + "): " + e.getMessage(), e);
         }
