@@ -21,12 +21,19 @@ public final class Exec {
         }
     }
 
-    private static final long TIMEOUT_SECONDS = 300;
+    private static final java.time.Duration DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(300);
     private final NetNs netns;
+    private final java.time.Duration timeout;
 
     /** @param netns where the tools run, or null for our own namespace */
     public Exec(NetNs netns) {
+        this(netns, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout how long a command may run, counted from its start (writing its stdin included) */
+    Exec(NetNs netns, java.time.Duration timeout) {
         this.netns = netns;
+        this.timeout = timeout;
     }
 
     /** @throws IOException if the program cannot be started or times out */
@@ -48,6 +55,12 @@ public final class Exec {
         Process p = new ProcessBuilder(full).start();
         CompletableFuture<String> out = keep == null ? read(p.getInputStream()) : readLines(p.getInputStream(), keep);
         CompletableFuture<String> err = read(p.getErrorStream());
+        // The limit counts from the start: a tool that reads its input slowly (iptables-nft-restore on a huge
+        // ruleset) must not keep us blocked in the write below for longer than the limit.
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (p.isAlive() && timedOut.compareAndSet(false, true)) p.destroyForcibly();
+        });
         // encoded in small chunks on the way: a 10k-Service ruleset is 45 MB, and one more full copy of it is heap
         try (java.io.Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
             if (stdin != null) in.write(stdin);
@@ -55,10 +68,8 @@ public final class Exec {
             // the tool exited early; its stderr says why
         }
         try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
-            }
+            p.waitFor();
+            if (timedOut.get()) throw new IOException(String.join(" ", command) + " did not finish in " + timeout.toSeconds() + " s");
             return new Result(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {
             p.destroyForcibly();
