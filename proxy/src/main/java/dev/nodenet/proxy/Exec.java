@@ -1,5 +1,6 @@
 package dev.nodenet.proxy;
 
+import dev.nodenet.api.process.Deadline;
 import dev.nodenet.netlink.NetNs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a mode's command-line tools (iptables-restore and friends), inside a given network namespace via {@code nsenter --net=PATH} (so the JVM's threads
@@ -57,10 +57,7 @@ public final class Exec {
         CompletableFuture<String> err = read(p.getErrorStream());
         // The limit counts from the start: a tool that reads its input slowly (iptables-nft-restore on a huge
         // ruleset) must not keep us blocked in the write below for longer than the limit.
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (p.isAlive() && timedOut.compareAndSet(false, true)) p.destroyForcibly();
-        });
+        Deadline deadline = Deadline.start(p, timeout);
         // encoded in small chunks on the way: a 10k-Service ruleset is 45 MB, and one more full copy of it is heap
         try (java.io.Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
             if (stdin != null) in.write(stdin);
@@ -69,7 +66,7 @@ public final class Exec {
         }
         try {
             p.waitFor();
-            if (timedOut.get()) throw new IOException(String.join(" ", command) + " did not finish in " + timeout.toSeconds() + " s");
+            if (deadline.expired()) throw new IOException(String.join(" ", command) + " did not finish in " + timeout.toSeconds() + " s");
             return new Result(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {
             p.destroyForcibly();

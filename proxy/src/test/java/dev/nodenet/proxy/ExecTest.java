@@ -32,7 +32,7 @@ class ExecTest {
         // (before, it counted only after the write, so this returned as a success once the tool exited by itself).
         String big = "x".repeat(8 << 20);
         IOException e = assertThrows(IOException.class,
-                () -> new Exec(null, Duration.ofMillis(500)).run(List.of("sh", "-c", "sleep 20"), big));
+                () -> new Exec(null, Duration.ofMillis(500)).run(List.of("sh", "-c", "sleep 20; echo never"), big));
         assertTrue(e.getMessage().contains("did not finish"), e.getMessage());
     }
 }

@@ -1,7 +1,7 @@
 package dev.nodenet.userspace;
 
 import dev.nodenet.netlink.NetNs;
-import dev.nodenet.proxy.Exec;
+import dev.nodenet.proxy.NodeNamespaces;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,12 +15,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Three throw-away network namespaces: "node" (where the userspace proxy listens and programs its portal rules), a
- * "pod" namespace behind it (10.244.1.2 and 10.244.1.3, gateway 10.244.1.1) and a "client" outside it (192.168.50.2;
- * the node is 192.168.50.1). Servers in the pod, on each pod address:
+ * The shared {@link NodeNamespaces} topology (IPv4) — "node" is where the userspace proxy listens and programs its
+ * portal rules — with servers in the pod, on each pod address:
  * <ul>
  *   <li>TCP 8080: answers each line with "&lt;pod address&gt;:&lt;line&gt;"; when the client half-closes, sends
  *       "bye &lt;pod address&gt;" and closes (so a half-close must travel through the proxy and back).</li>
@@ -31,38 +29,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * Everything is removed by {@link #close()}.
  */
 final class Lab implements AutoCloseable {
-    static final String POD1 = "10.244.1.2", POD2 = "10.244.1.3", NODE_IP = "192.168.50.1", CLIENT_IP = "192.168.50.2";
+    static final String POD1 = NodeNamespaces.POD_IP, POD2 = NodeNamespaces.POD_IP2, NODE_IP = NodeNamespaces.NODE_IP,
+            CLIENT_IP = NodeNamespaces.CLIENT_IP;
 
-    final String nodeName, podName, clientName;
-    NetNs node, pod, client;
+    private final NodeNamespaces namespaces;
+    final String nodeName;
+    final NetNs node, pod, client;
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     Lab() throws Exception {
-        String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-        nodeName = "nn-usnode-" + id;
-        podName = "nn-uspod-" + id;
-        clientName = "nn-uscli-" + id;
+        namespaces = new NodeNamespaces("us", false);
+        nodeName = namespaces.nodeName;
+        node = namespaces.node();
+        pod = namespaces.pod();
+        client = namespaces.client();
         try {
-            for (String n : List.of(nodeName, podName, clientName)) sh("ip", "netns", "add", n);
-            sh("ip", "-n", nodeName, "link", "add", "vpod", "type", "veth", "peer", "name", "eth0", "netns", podName);
-            sh("ip", "-n", nodeName, "link", "add", "vext", "type", "veth", "peer", "name", "eth0", "netns", clientName);
-            sh("ip", "-n", nodeName, "addr", "add", "10.244.1.1/24", "dev", "vpod");
-            sh("ip", "-n", nodeName, "addr", "add", NODE_IP + "/24", "dev", "vext");
-            sh("ip", "-n", podName, "addr", "add", POD1 + "/24", "dev", "eth0");
-            sh("ip", "-n", podName, "addr", "add", POD2 + "/24", "dev", "eth0");
-            sh("ip", "-n", clientName, "addr", "add", CLIENT_IP + "/24", "dev", "eth0");
-            for (String n : List.of(nodeName, podName, clientName)) sh("ip", "-n", n, "link", "set", "lo", "up");
-            for (String dev : List.of("vpod", "vext")) sh("ip", "-n", nodeName, "link", "set", dev, "up");
-            sh("ip", "-n", podName, "link", "set", "eth0", "up");
-            sh("ip", "-n", clientName, "link", "set", "eth0", "up");
-            sh("ip", "-n", podName, "route", "add", "default", "via", "10.244.1.1");
-            sh("ip", "-n", clientName, "route", "add", "default", "via", NODE_IP);
-            // the node needs a route towards Service IPs so node-originated connections reach the OUTPUT hook
-            sh("ip", "-n", nodeName, "route", "add", "default", "via", CLIENT_IP);
-            sh("ip", "netns", "exec", nodeName, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-            node = NetNs.named(nodeName);
-            pod = NetNs.named(podName);
-            client = NetNs.named(clientName);
             startBulkServer();
             for (String ip : List.of(POD1, POD2)) {
                 startTcpServer(ip);
@@ -216,14 +197,7 @@ final class Lab implements AutoCloseable {
 
     /** iptables-save in the node namespace (both variants). */
     String nodeRules() throws IOException {
-        return sh("ip", "netns", "exec", nodeName, "iptables-nft-save") + sh("ip", "netns", "exec", nodeName, "iptables-legacy-save");
-    }
-
-    /** Runs a command, failing with its output if it fails; returns stdout. */
-    static String sh(String... command) throws IOException {
-        Exec.Result r = new Exec(null).run(List.of(command), null);
-        if (!r.ok()) throw new IOException(String.join(" ", command) + " failed: " + r.stderr() + r.stdout());
-        return r.stdout();
+        return namespaces.nodeRules("iptables-nft-save", "iptables-legacy-save");
     }
 
     @Override
@@ -235,13 +209,6 @@ final class Lab implements AutoCloseable {
                 // best effort
             }
         }
-        for (NetNs n : new NetNs[] {node, pod, client}) if (n != null) n.close();
-        for (String n : List.of(nodeName, podName, clientName)) {
-            try {
-                sh("ip", "netns", "del", n);
-            } catch (IOException ignored) {
-                // never created
-            }
-        }
+        namespaces.close();
     }
 }
